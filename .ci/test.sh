@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The whole test gate, in order, stopping at the first failing stage:
+#   1. typecheck  tsc: core purity gate, portable-adapters gate (both ES2022 only), then the whole repo
+#   2. lint       biome check (formatting, lint rules, import sorting, import boundaries)
+#   3. node       vitest on this machine's Node
+#   4. node24     the same vitest suite on a pinned Node 24 (installed into .cache/node24/ by ensure-node24.sh)
+#   5. deno       deno check + the simulation suite under Deno
+#   6. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
+#
+# Environment (all passed through untouched): SIM_SCENARIOS (read by the vitest simulation test),
+# SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE24_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS.
+# TEST_STAGES="typecheck lint" runs only the named stages (local use; the npm scripts use it).
+#
+# Each stage's output is also kept in .cache/ci/<stage>.log. The last line is `total: N passed, M failed`, summing
+# the vitest counts of both Node runs and the two simulation runs (a failing stage without counts adds one failure).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+# Colourless tool output in CI logs.
+if [[ -n "${CI:-}" ]]; then export NO_COLOR=1; fi
+
+stages="${TEST_STAGES:-typecheck lint node node24 deno chromium}"
+log_dir="$PWD/.cache/ci"
+mkdir -p "$log_dir"
+summary=()
+passed_total=0
+failed_total=0
+started_total=$SECONDS
+
+banner() { printf '\n==================== %s ====================\n' "$*"; }
+
+# Prints "passed failed" for a stage from its log, or nothing when the stage reports no test counts.
+counts_of() {
+  local name="$1" line
+  local log="$log_dir/$name.log"
+  case "$name" in
+    node | node24)
+      # vitest's summary: " Tests  2 failed | 113 passed (115)"
+      line="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *Tests +[0-9]' | tail -n 1 || true)"
+      [[ -n "$line" ]] || return 0
+      echo "$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)" \
+        "$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)"
+      ;;
+    deno | chromium)
+      line="$(grep -E '^sim( \(chromium\))?: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+      [[ -n "$line" ]] || return 0
+      sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$line"
+      ;;
+  esac
+}
+
+print_summary() {
+  banner "summary ($((SECONDS - started_total)) s)"
+  printf '%s\n' "${summary[@]}"
+  echo "total: $passed_total passed, $failed_total failed"
+}
+
+run_stage() {
+  local name="$1" rc counts passed="" failed=""
+  shift
+  [[ " $stages " == *" $name "* ]] || return 0
+  banner "stage: $name"
+  local started=$SECONDS
+  # The stage runs in a subshell that is a plain command (not inside `if` or `||`), so `set -e` holds inside it.
+  set +e
+  (
+    set -e
+    "$@"
+  ) 2>&1 | tee "$log_dir/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  counts="$(counts_of "$name")"
+  if [[ -n "$counts" ]]; then
+    read -r passed failed <<<"$counts"
+    passed_total=$((passed_total + passed))
+    failed_total=$((failed_total + failed))
+  fi
+  if [[ $rc -ne 0 && ${failed:-0} -eq 0 ]]; then failed_total=$((failed_total + 1)); fi
+  local took=$((SECONDS - started))
+  local tests="${counts:+$passed passed, $failed failed}"
+  if [[ $rc -eq 0 ]]; then
+    summary+=("$(printf '%-10s ok    %4s s   %s' "$name" "$took" "$tests")")
+    echo "---- stage $name: ok (${took} s)"
+  else
+    summary+=("$(printf '%-10s FAIL  %4s s   %s' "$name" "$took" "$tests")")
+    echo "---- stage $name: FAILED (exit $rc, ${took} s)"
+    print_summary
+    exit "$rc"
+  fi
+}
+
+typecheck() {
+  echo "+ tsc -p core   (purity gate: ES2022 only, no DOM/Node types)"
+  tsc -p core
+  echo "+ tsc -p adapters/tsconfig.portable.json   (portable adapters: ES2022 only, no DOM/Node types)"
+  tsc -p adapters/tsconfig.portable.json
+  echo "+ tsc -p .   (whole repo: ES2022 + DOM + Node types)"
+  tsc -p .
+}
+
+lint() {
+  echo "+ biome check ."
+  biome check --max-diagnostics=200 .
+}
+
+node_tests() {
+  echo "+ vitest run   (node $(node --version))"
+  vitest run
+}
+
+node24_tests() {
+  local node24
+  node24="$(bash .ci/ensure-node24.sh)"
+  echo "+ $node24 node_modules/vitest/vitest.mjs run   (node $("$node24" --version))"
+  "$node24" node_modules/vitest/vitest.mjs run
+}
+
+deno_sim() {
+  echo "+ deno check tests/sim/runners/deno.ts"
+  deno check tests/sim/runners/deno.ts
+  echo "+ deno run -A tests/sim/runners/deno.ts"
+  deno run -A tests/sim/runners/deno.ts
+}
+
+chromium_sim() {
+  local chromium
+  chromium="$(bash .ci/ensure-chromium.sh)"
+  echo "+ tsx tests/sim/runners/browser.ts   (CHROMIUM_PATH=$chromium)"
+  CHROMIUM_PATH="$chromium" tsx tests/sim/runners/browser.ts
+}
+
+run_stage typecheck typecheck
+run_stage lint lint
+run_stage node node_tests
+run_stage node24 node24_tests
+run_stage deno deno_sim
+run_stage chromium chromium_sim
+print_summary

@@ -1,0 +1,275 @@
+/**
+ * The semantic model of one OSS- or S3-style object store: multipart uploads, simple objects, listings.
+ *
+ * It is the single source of truth behind the simulated `ObjectStore` (which adds fault injection around it) and
+ * the local HTTP emulator (which serves it over the wire). So it is deterministic and synchronous, and has no
+ * Effect, no I/O and no clock: callers pass `nowMs` where time matters. Protocol errors are returned as values
+ * ({@link ModelResult}), never thrown. The rules and codes follow /work/shared/docs/protocol.md §1.
+ *
+ * Buckets spring into existence on first use (no `NoSuchBucket`); keys are opaque strings, never paths. Results
+ * report a CRC-64 only where the dialect's store does (OSS); the object bytes stay available through
+ * {@link MultipartModel.objectBytes} for anyone who needs to check more.
+ *
+ * @since 0.1.0
+ */
+import * as Crc64 from "../../core/Crc64.ts"
+import type { Dialect, DialectLimits } from "../../core/Limits.ts"
+import type { ListedPart, ListedUpload, PartsPage, StoredChecksums, UploadsPage } from "../../core/ports/ObjectStore.ts"
+import { allParts, assemble, listedParts, type StoredPart } from "./modelCompletion.ts"
+import * as Errors from "./modelErrors.ts"
+import { fail, type ModelResult, ok } from "./modelErrors.ts"
+import { compareKeys, pageOfParts, pageOfUploads, pageSize } from "./modelListing.ts"
+import type {
+  Body,
+  CompleteInput,
+  GetInput,
+  ListPartsInput,
+  ListUploadsInput,
+  LiveUpload,
+  ModelObjectInfo,
+  MultipartModelOptions,
+  ObjectAt,
+  StoredAttributes,
+  UploadAt,
+  UploadPartInput
+} from "./modelRequests.ts"
+import { decodeContentMd5, md5, sameDigest, simpleEtag } from "./multipartEtag.ts"
+
+export type { ModelError, ModelResult } from "./modelErrors.ts"
+export type * from "./modelRequests.ts"
+
+interface Upload extends ListedUpload, StoredAttributes {
+  readonly bucket: string
+  readonly parts: Map<number, StoredPart>
+}
+
+interface StoredObject extends StoredAttributes {
+  readonly bytes: Uint8Array
+  readonly etag: string
+  readonly crc64: bigint
+}
+
+// 12 digits keep lexicographic order equal to creation order for 10^12 uploads, far beyond any test.
+const uploadIdDigits = 12
+const uploadCountMax = 10 ** uploadIdDigits - 1
+
+const attributesOf = (source: StoredAttributes): StoredAttributes => ({
+  ...(source.contentType === undefined ? {} : { contentType: source.contentType }),
+  ...(source.metadata === undefined ? {} : { metadata: { ...source.metadata } })
+})
+
+/**
+ * One store's state. Methods mirror `ObjectStoreShape` (core/ports/ObjectStore.ts).
+ *
+ * Every mutating call takes `nowMs` even where nothing records it yet, so per-part and per-object timestamps
+ * (`LastModified`) can be added for the HTTP emulator without changing callers.
+ *
+ * @category models
+ */
+export class MultipartModel {
+  readonly dialect: Dialect
+  readonly limits: DialectLimits
+  private readonly uploadIdPrefix: string
+  private uploadCount = 0
+  /** Live uploads by id; a Map iterates in insertion order, which is creation order. */
+  private readonly uploads = new Map<string, Upload>()
+  private readonly buckets = new Map<string, Map<string, StoredObject>>()
+
+  constructor(options: MultipartModelOptions) {
+    this.dialect = options.dialect
+    this.limits = options.limits
+    this.uploadIdPrefix = options.uploadIdPrefix ?? "upload-"
+  }
+
+  initiate(request: ObjectAt & StoredAttributes, nowMs: number): ModelResult<string> {
+    if (this.uploadCount >= uploadCountMax) throw new RangeError("MultipartModel: upload id counter exhausted")
+    this.uploadCount++
+    const uploadId = `${this.uploadIdPrefix}${String(this.uploadCount).padStart(uploadIdDigits, "0")}`
+    const { bucket, key } = request
+    this.uploads.set(uploadId, {
+      bucket,
+      key,
+      uploadId,
+      initiatedAtMs: nowMs,
+      parts: new Map(),
+      ...attributesOf(request)
+    })
+    return ok(uploadId)
+  }
+
+  uploadPart(request: UploadPartInput, _nowMs: number): ModelResult<StoredChecksums> {
+    const { partNumber } = request
+    const { partCountMax } = this.limits
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > partCountMax) {
+      return fail(
+        Errors.invalidArgument(
+          "PartNumber",
+          String(partNumber),
+          `Part number must be an integer between 1 and ${partCountMax}, inclusive.`
+        )
+      )
+    }
+    const upload = this.liveUpload(request)
+    if (!upload.ok) return upload
+    const checked = this.checkBody(request)
+    if (!checked.ok) return checked
+    const part: StoredPart = { ...checked.value, bytes: new Uint8Array(request.bytes) }
+    upload.value.parts.set(partNumber, part)
+    return ok(this.checksums(part))
+  }
+
+  listParts(request: ListPartsInput): ModelResult<PartsPage> {
+    const marker = request.partNumberMarker ?? 0
+    if (!Number.isInteger(marker) || marker < 0) {
+      return fail(Errors.invalidArgument("part-number-marker", String(marker), "Invalid part-number-marker."))
+    }
+    const size = pageSize("max-parts", request.maxParts, this.limits.listPageSizeMax)
+    if (!size.ok) return size
+    const upload = this.liveUpload(request)
+    if (!upload.ok) return upload
+    const listed = [...upload.value.parts.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([partNumber, part]): ListedPart => ({ partNumber, sizeBytes: part.bytes.length, ...this.checksums(part) }))
+    return ok(pageOfParts(listed, marker, size.value))
+  }
+
+  listUploads(request: ListUploadsInput): ModelResult<UploadsPage> {
+    const size = pageSize("max-uploads", request.maxUploads, this.limits.listPageSizeMax)
+    if (!size.ok) return size
+    const sorted = [...this.uploads.values()]
+      .filter((upload) => upload.bucket === request.bucket)
+      .map(({ initiatedAtMs, key, uploadId }): ListedUpload => ({ key, uploadId, initiatedAtMs }))
+      .sort((a, b) => compareKeys(a.key, b.key) || compareKeys(a.uploadId, b.uploadId))
+    return ok(pageOfUploads(sorted, request, size.value))
+  }
+
+  complete(request: CompleteInput, _nowMs: number): ModelResult<StoredChecksums> {
+    // Header misuse is a property of the request alone, so it is reported before the upload is looked up.
+    if (request.completeAll === true && this.dialect === "s3") {
+      return fail(Errors.invalidArgument("x-oss-complete-all", "yes", "S3 has no complete-all option."))
+    }
+    if (request.completeAll === true && request.parts.length > 0) {
+      return fail(
+        Errors.invalidArgument(
+          "x-oss-complete-all",
+          "yes",
+          "Should not speficy both complete all header and http body."
+        )
+      )
+    }
+    const found = this.liveUpload(request)
+    if (!found.ok) return found
+    const upload = found.value
+    const chosen = request.completeAll === true ? allParts(upload.parts) : listedParts(upload.parts, request.parts)
+    if (!chosen.ok) return chosen
+    const assembled = assemble(this.dialect, this.limits, chosen.value)
+    if (!assembled.ok) return assembled
+    // Parts not listed are discarded with the upload (S3 semantics); other uploads of the key live on.
+    this.uploads.delete(upload.uploadId)
+    const object: StoredObject = { ...assembled.value, ...attributesOf(upload) }
+    this.objectsOf(request.bucket).set(request.key, object)
+    return ok(this.checksums(object))
+  }
+
+  abort(request: UploadAt): ModelResult<void> {
+    const upload = this.liveUpload(request)
+    if (!upload.ok) return upload
+    this.uploads.delete(request.uploadId)
+    return ok(undefined)
+  }
+
+  putObject(request: ObjectAt & StoredAttributes & Body, _nowMs: number): ModelResult<StoredChecksums> {
+    const checked = this.checkBody(request)
+    if (!checked.ok) return checked
+    const object: StoredObject = { ...checked.value, bytes: new Uint8Array(request.bytes), ...attributesOf(request) }
+    this.objectsOf(request.bucket).set(request.key, object)
+    return ok(this.checksums(object))
+  }
+
+  head(request: ObjectAt): ModelResult<ModelObjectInfo | undefined> {
+    const object = this.buckets.get(request.bucket)?.get(request.key)
+    if (object === undefined) return ok(undefined)
+    return ok({ sizeBytes: object.bytes.length, ...this.checksums(object), ...attributesOf(object) })
+  }
+
+  /** The object's bytes, or `[startByte, endByte)` of them clamped to the object (a copy). */
+  get(request: GetInput): ModelResult<Uint8Array> {
+    const object = this.buckets.get(request.bucket)?.get(request.key)
+    if (object === undefined) return fail(Errors.noSuchKey(request.key))
+    const sizeBytes = object.bytes.length
+    const [startByte, endByte] = request.range ?? [0, sizeBytes]
+    const start = Math.min(Math.max(0, Math.trunc(startByte)), sizeBytes)
+    const end = Math.min(Math.max(start, Math.trunc(endByte)), sizeBytes)
+    return ok(object.bytes.slice(start, end))
+  }
+
+  /** Deleting a missing key succeeds, as on both stores. */
+  delete(request: ObjectAt): ModelResult<void> {
+    this.buckets.get(request.bucket)?.delete(request.key)
+    return ok(undefined)
+  }
+
+  /** Lifecycle rule: aborts uploads initiated more than `olderThanMs` before `nowMs`; returns their ids. */
+  expireUploads(olderThanMs: number, nowMs: number): ReadonlyArray<string> {
+    const expired = [...this.uploads.values()]
+      .filter((upload) => nowMs - upload.initiatedAtMs > olderThanMs)
+      .map((upload) => upload.uploadId)
+    for (const uploadId of expired) this.uploads.delete(uploadId)
+    return expired
+  }
+
+  /** Kills one upload as if the store had expired it; false when it was not live. */
+  expireUpload(uploadId: string): boolean {
+    return this.uploads.delete(uploadId)
+  }
+
+  /** Live uploads in creation order, with their part numbers ascending. */
+  liveUploads(): ReadonlyArray<LiveUpload> {
+    return [...this.uploads.values()].map(({ bucket, initiatedAtMs, key, parts, uploadId }) => ({
+      bucket,
+      key,
+      uploadId,
+      initiatedAtMs,
+      partNumbers: [...parts.keys()].sort((a, b) => a - b)
+    }))
+  }
+
+  /** A copy of the object's bytes, or `undefined` when there is none. */
+  objectBytes(bucket: string, key: string): Uint8Array | undefined {
+    const object = this.buckets.get(bucket)?.get(key)
+    return object === undefined ? undefined : new Uint8Array(object.bytes)
+  }
+
+  /** The upload, if it is live and was started for this bucket and key (S3 and OSS answer NoSuchUpload otherwise). */
+  private liveUpload(at: UploadAt): ModelResult<Upload> {
+    const upload = this.uploads.get(at.uploadId)
+    return upload !== undefined && upload.bucket === at.bucket && upload.key === at.key
+      ? ok(upload)
+      : fail(Errors.noSuchUpload(at.uploadId))
+  }
+
+  /** Size limit and Content-MD5 of an uploaded body; a malformed digest is rejected before the body is read. */
+  private checkBody(body: Body): ModelResult<{ md5: Uint8Array; etag: string; crc64: bigint }> {
+    const expected = body.md5Base64 === undefined ? undefined : decodeContentMd5(body.md5Base64)
+    if (body.md5Base64 !== undefined && expected === undefined) return fail(Errors.malformedDigest())
+    if (body.bytes.length > this.limits.partSizeBytesMax) {
+      return fail(Errors.entityTooLarge(body.bytes.length, this.limits.partSizeBytesMax))
+    }
+    const digest = md5(body.bytes)
+    if (expected !== undefined && !sameDigest(expected, digest)) return fail(Errors.digestMismatch(this.dialect))
+    return ok({ md5: digest, etag: simpleEtag(this.dialect, digest), crc64: Crc64.compute(body.bytes) })
+  }
+
+  private checksums(stored: { readonly etag: string; readonly crc64: bigint }): StoredChecksums {
+    return this.dialect === "oss" ? { etag: stored.etag, crc64: stored.crc64 } : { etag: stored.etag }
+  }
+
+  private objectsOf(bucket: string): Map<string, StoredObject> {
+    let objects = this.buckets.get(bucket)
+    if (objects === undefined) {
+      objects = new Map()
+      this.buckets.set(bucket, objects)
+    }
+    return objects
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The argument and introspection types of the multipart model ({@link ./MultipartModel.ts}).
+ *
+ * They mirror the request types of core/ports/ObjectStore.ts but carry what a server sees on the wire (the raw
+ * body and the optional `Content-MD5` header) instead of the client's precomputed digests.
+ *
+ * @since 0.1.0
+ */
+import type { Dialect, DialectLimits } from "../../core/Limits.ts"
+import type { CompletedPart, ListedUpload, ObjectInfo } from "../../core/ports/ObjectStore.ts"
+
+/** @category models */
+export interface MultipartModelOptions {
+  readonly dialect: Dialect
+  readonly limits: DialectLimits
+  /** Prepended to the zero-padded counter that makes upload ids; default `"upload-"`. */
+  readonly uploadIdPrefix?: string
+}
+
+/** @category models */
+export interface ObjectAt {
+  readonly bucket: string
+  readonly key: string
+}
+
+/** @category models */
+export interface UploadAt extends ObjectAt {
+  readonly uploadId: string
+}
+
+/** What Initiate or PutObject may attach to the object. @category models */
+export interface StoredAttributes {
+  readonly contentType?: string
+  readonly metadata?: Readonly<Record<string, string>>
+}
+
+/** @category models */
+export interface Body {
+  readonly bytes: Uint8Array
+  /** The `Content-MD5` header (base64 of the 16-byte digest), when the client sent one. */
+  readonly md5Base64?: string
+}
+
+/** @category models */
+export interface UploadPartInput extends UploadAt, Body {
+  readonly partNumber: number
+}
+
+/** @category models */
+export interface ListPartsInput extends UploadAt {
+  /** Exclusive. */
+  readonly partNumberMarker?: number
+  readonly maxParts?: number
+}
+
+/** @category models */
+export interface ListUploadsInput {
+  readonly bucket: string
+  readonly prefix?: string
+  readonly keyMarker?: string
+  readonly uploadIdMarker?: string
+  readonly maxUploads?: number
+}
+
+/** @category models */
+export interface CompleteInput extends UploadAt {
+  readonly parts: ReadonlyArray<CompletedPart>
+  /** OSS `x-oss-complete-all: yes`: complete with every uploaded part, in part-number order; `parts` must be empty. */
+  readonly completeAll?: boolean
+}
+
+/** @category models */
+export interface GetInput extends ObjectAt {
+  /** Inclusive start, exclusive end; clamped to the object. */
+  readonly range?: readonly [startByte: number, endByte: number]
+}
+
+/** What `head` returns: the port's `ObjectInfo` plus what the object was stored with. @category models */
+export type ModelObjectInfo = ObjectInfo & StoredAttributes
+
+/** A live upload, for tests and invariant checks. @category models */
+export interface LiveUpload extends ListedUpload {
+  readonly bucket: string
+  /** Ascending. */
+  readonly partNumbers: ReadonlyArray<number>
+}

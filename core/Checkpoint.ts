@@ -1,0 +1,123 @@
+/**
+ * The checkpoint: everything needed to resume an upload after a crash, and nothing secret.
+ *
+ * It is stored as versioned JSON with a CRC-64 over its body, so a torn, truncated, hand-edited or foreign file is
+ * reported as a typed {@link CheckpointCorrupt} instead of being trusted. Credentials never enter it: the request's
+ * store identity is an endpoint id, not a signed URL.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Crc64 from "./Crc64.ts"
+import * as Utf8 from "./Utf8.ts"
+
+/** Format marker and the only version this code reads. @category constants */
+export const checkpointFormat = "resumable-upload.checkpoint"
+export const checkpointVersion = 1
+/** 10,000 parts take about 1.2 MB; anything much larger is not ours. @category constants */
+export const checkpointBytesMax = 4 * 1024 * 1024
+
+const NonNegativeInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
+const Crc64Decimal = Schema.String.pipe(Schema.check(Schema.isPattern(/^\d{1,20}$/)))
+
+/** @category models */
+export const SourceFingerprint = Schema.Struct({
+  name: Schema.String,
+  sizeBytes: NonNegativeInt,
+  lastModifiedMs: Schema.optionalKey(NonNegativeInt),
+  /** CRC-64 of a few small ranges (start, middle, end): cheap evidence that the content is the same. */
+  sampleCrc64: Crc64Decimal
+})
+export type SourceFingerprint = typeof SourceFingerprint.Type
+
+/** @category models */
+export const PartRecord = Schema.Struct({
+  partNumber: Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))),
+  sizeBytes: NonNegativeInt,
+  etag: Schema.String,
+  crc64: Crc64Decimal
+})
+export type PartRecord = typeof PartRecord.Type
+
+/** @category models */
+export const Checkpoint = Schema.Struct({
+  dialect: Schema.Literals(["oss", "s3"]),
+  endpointId: Schema.String,
+  bucket: Schema.String,
+  key: Schema.String,
+  uploadId: Schema.String.pipe(Schema.check(Schema.isMinLength(1))),
+  source: SourceFingerprint,
+  partSizeBytes: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))),
+  parts: Schema.Array(PartRecord),
+  createdAtMs: NonNegativeInt,
+  updatedAtMs: NonNegativeInt
+})
+export type Checkpoint = typeof Checkpoint.Type
+
+/** @category errors */
+export class CheckpointCorrupt extends Data.TaggedError("CheckpointCorrupt")<{
+  readonly checkpointId: string
+  readonly reason: "TooLarge" | "NotJson" | "NotACheckpoint" | "UnsupportedVersion" | "ChecksumMismatch" | "Invalid"
+  readonly message: string
+}> {}
+
+const Envelope = Schema.Struct({
+  format: Schema.Literal(checkpointFormat),
+  version: Schema.Int,
+  crc64: Crc64Decimal,
+  body: Schema.Unknown
+})
+
+const bodyChecksum = (bodyJson: string): string => Crc64.compute(Utf8.encode(bodyJson)).toString()
+
+/** Checkpoint to text. Parts are written in ascending order so equal checkpoints give equal text. @category codec */
+export const encode = (checkpoint: Checkpoint): string => {
+  const sorted = { ...checkpoint, parts: [...checkpoint.parts].sort((a, b) => a.partNumber - b.partNumber) }
+  const bodyJson = JSON.stringify(Schema.encodeSync(Checkpoint)(sorted))
+  return `{"format":"${checkpointFormat}","version":${checkpointVersion},"crc64":"${bodyChecksum(bodyJson)}","body":${bodyJson}}`
+}
+
+/** Text to checkpoint, or the precise reason it cannot be trusted. @category codec */
+export const decode = (checkpointId: string, text: string): Effect.Effect<Checkpoint, CheckpointCorrupt> =>
+  Effect.gen(function* () {
+    const corrupt = (reason: CheckpointCorrupt["reason"], message: string) =>
+      new CheckpointCorrupt({ checkpointId, reason, message })
+    if (text.length > checkpointBytesMax) {
+      return yield* corrupt("TooLarge", `checkpoint is ${text.length} characters; the limit is ${checkpointBytesMax}`)
+    }
+    const parsed = yield* Effect.try({
+      try: (): unknown => JSON.parse(text),
+      catch: () => corrupt("NotJson", "checkpoint is not valid JSON (torn or truncated write?)")
+    })
+    const envelope = yield* Schema.decodeUnknownEffect(Envelope)(parsed).pipe(
+      Effect.mapError(() => corrupt("NotACheckpoint", "file is not a resumable-upload checkpoint"))
+    )
+    if (envelope.version !== checkpointVersion) {
+      return yield* corrupt(
+        "UnsupportedVersion",
+        `checkpoint version ${envelope.version} is not supported (this build reads version ${checkpointVersion})`
+      )
+    }
+    if (bodyChecksum(JSON.stringify(envelope.body)) !== envelope.crc64) {
+      return yield* corrupt("ChecksumMismatch", "checkpoint checksum does not match its content (edited or damaged)")
+    }
+    const checkpoint = yield* Schema.decodeUnknownEffect(Checkpoint)(envelope.body).pipe(
+      Effect.mapError((error) => corrupt("Invalid", `checkpoint content is invalid: ${error.message}`))
+    )
+    return yield* validateParts(checkpoint).pipe(Effect.mapError((message) => corrupt("Invalid", message)))
+  })
+
+/** Cross-field rules a schema cannot express: unique part numbers, sizes that fit the layout. */
+const validateParts = (checkpoint: Checkpoint): Effect.Effect<Checkpoint, string> => {
+  const seen = new Set<number>()
+  for (const part of checkpoint.parts) {
+    if (seen.has(part.partNumber)) return Effect.fail(`part ${part.partNumber} is recorded twice`)
+    seen.add(part.partNumber)
+    if (part.sizeBytes > checkpoint.partSizeBytes) {
+      return Effect.fail(`part ${part.partNumber} is larger than the part size`)
+    }
+  }
+  return Effect.succeed(checkpoint)
+}

@@ -1,0 +1,79 @@
+/**
+ * Progress, derived from the machine's state: committed bytes (confirmed by the store and saved in the
+ * checkpoint, so they never go backwards, even across a resume) apart from bytes merely in flight.
+ *
+ * The classic `(bytesSent, totalBytesSent, totalBytesExpected)` callback of the OSS SDKs is
+ * {@link toLegacy}, fed from committed bytes only, so it never jumps back either.
+ *
+ * @since 0.1.0
+ */
+import * as HashMap from "effect/HashMap"
+import * as PartPlan from "./PartPlan.ts"
+import type { UploadState } from "./UploadMachine.ts"
+
+/** @category models */
+export interface Progress {
+  readonly phase: "Uploading" | "Completing" | "Completed"
+  /**
+   * Times this run had to start the upload over because the store lost it (expired or aborted elsewhere).
+   * Committed bytes never go back while this stays the same; a restart is also announced as a notice.
+   */
+  readonly restarts: number
+  readonly committedBytes: number
+  readonly inFlightBytes: number
+  readonly totalBytes: number
+  readonly partsCommitted: number
+  readonly partCount: number
+}
+
+/** Progress for states that have a layout; `undefined` before the upload is reconciled and after it stops. @category constructors */
+export const fromState = (state: UploadState): Progress | undefined => {
+  switch (state._tag) {
+    case "Uploading":
+    case "Completing": {
+      const { layout, done } = state.upload
+      let committedBytes = 0
+      for (const part of HashMap.values(done)) committedBytes += part.sizeBytes
+      let inFlightBytes = 0
+      if (state._tag === "Uploading") {
+        for (const n of state.inFlight) inFlightBytes += PartPlan.rangeOf(layout, n).sizeBytes
+      }
+      return {
+        phase: state._tag,
+        restarts: state.restarts,
+        committedBytes,
+        inFlightBytes,
+        totalBytes: layout.sizeBytes,
+        partsCommitted: HashMap.size(done),
+        partCount: layout.partCount
+      }
+    }
+    case "Completed":
+      return {
+        phase: "Completed",
+        restarts: state.restarts,
+        committedBytes: state.sizeBytes,
+        inFlightBytes: 0,
+        totalBytes: state.sizeBytes,
+        partsCommitted: state.partCount,
+        partCount: state.partCount
+      }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * Adapts progress to `(bytesSent, totalBytesSent, totalBytesExpected)`: `bytesSent` is what was committed since
+ * the previous call.
+ *
+ * @category utils
+ */
+export const toLegacy = (listener: (bytesSent: number, totalBytesSent: number, totalBytesExpected: number) => void) => {
+  let last = 0
+  return (progress: Progress): void => {
+    if (progress.committedBytes === last) return
+    listener(progress.committedBytes - last, progress.committedBytes, progress.totalBytes)
+    last = progress.committedBytes
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The hashing port: incremental MD5 (for `Content-MD5` and ETags) and CRC-64/XZ (for `x-oss-hash-crc64ecma`).
+ *
+ * WebCrypto has no MD5, so each runtime brings its own (node:crypto on Node, spark-md5 elsewhere). CRC-64 defaults
+ * to the pure implementation in core; an adapter may supply a faster one.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Crc64 from "../Crc64.ts"
+
+/** @category models */
+export interface IncrementalHash<A> {
+  readonly update: (chunk: Uint8Array) => void
+  readonly digest: () => A
+}
+
+/** @category services */
+export interface HasherShape {
+  /** A fresh MD5 state; `digest` returns the 16-byte digest. */
+  readonly md5: () => IncrementalHash<Uint8Array>
+  /** A fresh CRC-64/XZ state; `digest` returns the finalized CRC. */
+  readonly crc64: () => IncrementalHash<bigint>
+}
+
+/** @category services */
+export class Hasher extends Context.Service<Hasher, HasherShape>()("resumable-upload/Hasher") {}
+
+/** The pure CRC-64 from core, as an incremental state. @category constructors */
+export const pureCrc64 = (): IncrementalHash<bigint> => {
+  let crc = 0n
+  return {
+    update: (chunk) => {
+      crc = Crc64.compute(chunk, crc)
+    },
+    digest: () => crc
+  }
+}
+
+/** Digests of one part body. @category models */
+export interface PartDigest {
+  readonly md5: Uint8Array
+  readonly crc64: bigint
+}
+
+/** MD5 and CRC-64 of a buffer in one call. @category utils */
+export const digestPart = (bytes: Uint8Array): Effect.Effect<PartDigest, never, Hasher> =>
+  Effect.gen(function* () {
+    const hasher = yield* Hasher
+    const md5 = hasher.md5()
+    const crc = hasher.crc64()
+    md5.update(bytes)
+    crc.update(bytes)
+    return { md5: md5.digest(), crc64: crc.digest() }
+  })
+
+const hexDigits = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+
+/** Lowercase hex. @category utils */
+export const toHex = (bytes: Uint8Array): string => {
+  let out = ""
+  for (const b of bytes) out += hexDigits[b]
+  return out
+}
+
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+/** Standard base64 with padding; written out because `btoa` is not in every runtime's type lib. @category utils */
+export const toBase64 = (bytes: Uint8Array): string => {
+  let out = ""
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i] ?? 0
+    const b = bytes[i + 1] ?? 0
+    const c = bytes[i + 2] ?? 0
+    const n = (a << 16) | (b << 8) | c
+    out += base64Alphabet[(n >>> 18) & 63]
+    out += base64Alphabet[(n >>> 12) & 63]
+    out += i + 1 < bytes.length ? base64Alphabet[(n >>> 6) & 63] : "="
+    out += i + 2 < bytes.length ? base64Alphabet[n & 63] : "="
+  }
+  return out
+}

@@ -1,0 +1,93 @@
+/**
+ * The simulation suite: replays the regression list, then checks generated scenarios, and reports in a shape
+ * every runner (vitest on Node, Deno, headless Chromium) can print.
+ *
+ * A failure carries the fast-check seed and path, so `SIM_SEED=<seed> SIM_PATH=<path>` replays exactly that case,
+ * and the shrunk scenario as JSON, ready to paste into `regressions.ts`.
+ *
+ * @since 0.1.0
+ */
+import fc from "fast-check"
+import { regressions } from "./regressions.ts"
+import { runScenario } from "./runScenario.ts"
+import { scenarioArbitrary } from "./Scenario.ts"
+
+/** @category models */
+export interface SuiteFailure {
+  readonly seed: number
+  readonly path: string
+  readonly message: string
+}
+
+/** @category models */
+export interface SuiteReport {
+  readonly passed: number
+  readonly failed: number
+  readonly failures: ReadonlyArray<SuiteFailure>
+}
+
+/** The seed of the normal run; fixed, so every runtime checks the same scenarios. @category constants */
+export const defaultSeed = 20261123
+
+/** @category runners */
+export const runSuite = async (options: {
+  readonly scenarios: number
+  readonly seed?: number
+  readonly path?: string
+  readonly log?: (line: string) => void
+}): Promise<SuiteReport> => {
+  const log = options.log ?? (() => {})
+  const failures: Array<SuiteFailure> = []
+  let passed = 0
+  for (const [i, regression] of regressions.entries()) {
+    const result = runScenario(regression.scenario)
+    if (result.violations.length === 0) passed++
+    else
+      failures.push({
+        seed: regression.scenario.seed,
+        path: `regression ${i}`,
+        message: `${regression.note}: ${result.violations.join("; ")}`
+      })
+  }
+  const seed = options.seed ?? defaultSeed
+  const outcomes = new Map<string, number>()
+  const coverage = new Map<string, number>()
+  const property = fc.property(scenarioArbitrary, (scenario) => {
+    const result = runScenario(scenario)
+    const kind = result.outcome.split(":").slice(0, 2).join(":")
+    outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1)
+    for (const [k, n] of result.stats) coverage.set(k, (coverage.get(k) ?? 0) + n)
+    if (result.violations.length > 0) {
+      throw new Error(
+        `${result.violations.join("\n")}\ntrace (last 40 steps):\n  ${result.trace.slice(-(Number(globalThis.process?.env?.SIM_TRACE_LINES) || 40)).join("\n  ")}`
+      )
+    }
+  })
+  const details = fc.check(property, {
+    numRuns: options.scenarios,
+    seed,
+    ...(options.path === undefined ? {} : { path: options.path }),
+    endOnFailure: false
+  })
+  if (details.failed) {
+    const scenario = JSON.stringify(details.counterexample?.[0])
+    const message = `${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\nscenario: ${scenario}`
+    failures.push({ seed: details.seed, path: details.counterexamplePath ?? "", message })
+    log(`FAILED seed=${details.seed} path=${details.counterexamplePath}\n${message}`)
+  } else {
+    passed += details.numRuns
+  }
+  log(
+    `sim coverage: ${[...coverage]
+      .sort()
+      .map(([k, n]) => `${k}=${n}`)
+      .join(" ")}`
+  )
+  log(
+    `sim outcomes: ${[...outcomes]
+      .sort()
+      .map(([k, n]) => `${k}=${n}`)
+      .join(" ")}`
+  )
+  return { passed, failed: failures.length, failures }
+}
