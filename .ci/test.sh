@@ -6,6 +6,7 @@
 #   4. node24     the same vitest suite on a pinned Node 24 (installed into .cache/node24/ by ensure-node24.sh)
 #   5. deno       deno check + the simulation suite under Deno
 #   6. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
+#   7. determinism the digests of the simulation runs above agree across runtimes
 #
 # Environment (all passed through untouched): SIM_SCENARIOS (read by the vitest simulation test),
 # SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE24_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS.
@@ -20,7 +21,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 # Colourless tool output in CI logs.
 if [[ -n "${CI:-}" ]]; then export NO_COLOR=1; fi
 
-stages="${TEST_STAGES:-typecheck lint node node24 deno chromium}"
+stages="${TEST_STAGES:-typecheck lint node node24 deno chromium determinism}"
 log_dir="$PWD/.cache/ci"
 mkdir -p "$log_dir"
 summary=()
@@ -130,10 +131,26 @@ chromium_sim() {
   CHROMIUM_PATH="$chromium" tsx tests/sim/runners/browser.ts
 }
 
+determinism() {
+  # The simulation is seeded and runs on a controlled scheduler and clock, so the same scenarios must run step for
+  # step alike on every runtime: each runtime's log carries a digest of all steps, and equal runs must agree.
+  local lines
+  lines="$(grep -hoE 'sim digest: [0-9a-f]+ \([0-9]+ scenarios, seed [0-9]+\)' "$log_dir"/node.log "$log_dir"/node24.log "$log_dir"/deno.log "$log_dir"/chromium.log 2>/dev/null || true)"
+  [[ -n "$lines" ]] || { echo "no simulation digests found"; return 1; }
+  printf '%s\n' "$lines" | sort | uniq -c
+  printf '%s\n' "$lines" | awk '{ key = $4 " " $7; digest[key] = digest[key] " " $3 } END {
+    bad = 0
+    for (k in digest) { n = split(digest[k], d, " "); for (i = 2; i <= n; i++) if (d[i] != d[1]) bad = 1 }
+    if (bad) { print "runtimes disagree: the simulation is not deterministic"; exit 1 }
+    print "all runtimes ran the same simulation"
+  }'
+}
+
 run_stage typecheck typecheck
 run_stage lint lint
 run_stage node node_tests
 run_stage node24 node24_tests
 run_stage deno deno_sim
 run_stage chromium chromium_sim
+run_stage determinism determinism
 print_summary

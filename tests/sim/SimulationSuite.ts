@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import fc from "fast-check"
+import * as Crc64 from "../../core/Crc64.ts"
 import { regressions } from "./regressions.ts"
 import { runScenario } from "./runScenario.ts"
 import { scenarioArbitrary } from "./Scenario.ts"
@@ -24,7 +25,14 @@ export interface SuiteReport {
   readonly passed: number
   readonly failed: number
   readonly failures: ReadonlyArray<SuiteFailure>
+  /**
+   * CRC-64 over every step of every scenario, in order. Equal digests on two runtimes mean they ran the same
+   * scenarios step for step; CI compares them.
+   */
+  readonly digest: string
 }
+
+const utf8 = new TextEncoder()
 
 /** The seed of the normal run; fixed, so every runtime checks the same scenarios. @category constants */
 export const defaultSeed = 20261123
@@ -52,11 +60,13 @@ export const runSuite = async (options: {
   const seed = options.seed ?? defaultSeed
   const outcomes = new Map<string, number>()
   const coverage = new Map<string, number>()
+  let digest = 0n
   const property = fc.property(scenarioArbitrary, (scenario) => {
     const result = runScenario(scenario)
     const kind = result.outcome.split(":").slice(0, 2).join(":")
     outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1)
     for (const [k, n] of result.stats) coverage.set(k, (coverage.get(k) ?? 0) + n)
+    digest = Crc64.compute(utf8.encode(`${result.trace.join("\n")}\n${result.outcome}\n`), digest)
     if (result.violations.length > 0) {
       throw new Error(
         `${result.violations.join("\n")}\ntrace (last 40 steps):\n  ${result.trace.slice(-(Number(globalThis.process?.env?.SIM_TRACE_LINES) || 40)).join("\n  ")}`
@@ -89,5 +99,7 @@ export const runSuite = async (options: {
       .map(([k, n]) => `${k}=${n}`)
       .join(" ")}`
   )
-  return { passed, failed: failures.length, failures }
+  const digestHex = digest.toString(16).padStart(16, "0")
+  log(`sim digest: ${digestHex} (${options.scenarios} scenarios, seed ${seed})`)
+  return { passed, failed: failures.length, failures, digest: digestHex }
 }

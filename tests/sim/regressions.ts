@@ -1,7 +1,8 @@
 /**
  * Scenarios that once broke an invariant, replayed first on every run of the suite (every runtime).
  *
- * Add a failing scenario here verbatim (the suite prints it as JSON) with a note on what it caught.
+ * Add a failing scenario here verbatim (the suite prints it as JSON) with a note on what it caught. Each entry
+ * was checked to fail again when its fix is reverted.
  *
  * @since 0.1.0
  */
@@ -14,4 +15,61 @@ export interface Regression {
 }
 
 /** @category constants */
-export const regressions: ReadonlyArray<Regression> = []
+export const regressions: ReadonlyArray<Regression> = [
+  {
+    note: "jittered retry delays made fractional timestamps the checkpoint schema rejects (died on save)",
+    scenario: {
+      seed: 2,
+      dialect: "oss",
+      key: "dir/object.bin",
+      sizeBytes: 285,
+      partSizeBytes: 64,
+      resumePartSizeBytes: 64,
+      partCountMax: 10000,
+      listPageSize: 1,
+      parallelism: 1,
+      retriesMax: 1,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: false,
+      emptyCompleteEtag: false,
+      faults: { drop: 0, loseResponse: 0, serverError: 0.1, throttle: 0, abandonedApplied: 0 },
+      crashP: 0,
+      crashesMax: 1,
+      tornP: 0,
+      lostP: 0,
+      sourceChangeP: 0,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: undefined
+    }
+  },
+  {
+    note: "cancel during resume reconciliation: the late ListParts answer reached Aborting (InvalidTransition)",
+    scenario: {
+      seed: 6,
+      dialect: "oss",
+      key: "../../etc/passwd",
+      sizeBytes: 1037,
+      partSizeBytes: 64,
+      resumePartSizeBytes: 64,
+      partCountMax: 10000,
+      listPageSize: 1,
+      parallelism: 4,
+      retriesMax: 0,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: true,
+      emptyCompleteEtag: false,
+      faults: { drop: 0.01875, loseResponse: 0.01875, serverError: 0.1, throttle: 0.1, abandonedApplied: 0.8 },
+      crashP: 0.12,
+      crashesMax: 1,
+      tornP: 0,
+      lostP: 0,
+      sourceChangeP: 0,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: { kind: "Cancel", atStep: 6 }
+    }
+  }
+]
