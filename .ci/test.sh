@@ -96,6 +96,10 @@ typecheck() {
   tsc -p core
   echo "+ tsc -p adapters/tsconfig.portable.json   (portable adapters: ES2022 only, no DOM/Node types)"
   tsc -p adapters/tsconfig.portable.json
+  echo "+ tsc -p adapters/tsconfig.web.json   (browser bundle + portable adapters: ES2022 + DOM, no Node types)"
+  tsc -p adapters/tsconfig.web.json
+  echo "+ tsc -p adapters/tsconfig.deno.json   (Deno adapters against adapters/deno/denoTypes.d.ts, no Node types)"
+  tsc -p adapters/tsconfig.deno.json
   echo "+ tsc -p .   (whole repo: ES2022 + DOM + Node types)"
   tsc -p .
 }
@@ -120,6 +124,10 @@ node24_tests() {
 deno_sim() {
   echo "+ deno check tests/sim/runners/deno.ts"
   deno check tests/sim/runners/deno.ts
+  echo "+ deno check core/mod.ts adapters/deno/mod.ts adapters/browser/mod.ts   (the public entry points)"
+  deno check core/mod.ts adapters/deno/mod.ts adapters/browser/mod.ts
+  echo "+ deno test -A tests/deno/   (Deno-native adapters)"
+  deno test -A tests/deno/
   echo "+ deno run -A tests/sim/runners/deno.ts"
   deno run -A tests/sim/runners/deno.ts
 }

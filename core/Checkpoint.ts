@@ -20,7 +20,11 @@ export const checkpointVersion = 1
 export const checkpointBytesMax = 4 * 1024 * 1024
 
 const NonNegativeInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
-const Crc64Decimal = Schema.String.pipe(Schema.check(Schema.isPattern(/^\d{1,20}$/)))
+const Crc64Decimal = Schema.String.pipe(
+  Schema.check(
+    Schema.makeFilter((text: string) => Crc64.fromDecimal(text) !== undefined || "a CRC-64 in decimal, 0 to 2^64-1")
+  )
+)
 
 /** @category models */
 export const SourceFingerprint = Schema.Struct({

@@ -104,7 +104,8 @@ export const runCommand = (
           Effect.map(
             (answer): UploadEvent => ({
               _tag: "CompleteAnswered",
-              verdict: ObjectCheck.judgeAnswer(ObjectCheck.expectedOf(command.parts, md5), answer)
+              verdict: ObjectCheck.judgeAnswer(ObjectCheck.expectedOf(command.parts, md5), answer),
+              ...(answer.callback === undefined ? {} : { callback: answer.callback })
             })
           ),
           Effect.catchTag("ObjectStoreError", (e): Effect.Effect<UploadEvent> => {

@@ -19,7 +19,7 @@ import * as Progress from "./Progress.ts"
 import type { SourceReadError } from "./ports/ByteSource.ts"
 import { type CheckpointLocked, CheckpointStore, type CheckpointStoreError } from "./ports/CheckpointStore.ts"
 import type { Hasher } from "./ports/Hasher.ts"
-import { ObjectStore } from "./ports/ObjectStore.ts"
+import { type CallbackResult, ObjectStore } from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import { type CannotResumeUpload, InvalidUploadRequest, type UploadFailed } from "./UploadErrors.ts"
 import * as Machine from "./UploadMachine.ts"
@@ -35,6 +35,8 @@ export type UploadOutcome =
       readonly sizeBytes: number
       readonly crc64: bigint
       readonly partCount: number
+      /** The OSS upload callback's answer, when one was requested; a failed callback does not undo the upload. */
+      readonly callback?: CallbackResult
     }
   | {
       readonly _tag: "Paused"
@@ -176,7 +178,8 @@ const outcomeOf = (
         etag: state.etag,
         sizeBytes: state.sizeBytes,
         crc64: state.crc64,
-        partCount: state.partCount
+        partCount: state.partCount,
+        ...(state.callback === undefined ? {} : { callback: state.callback })
       })
     case "Paused":
       return Effect.succeed({

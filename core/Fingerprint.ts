@@ -36,7 +36,8 @@ export const fingerprint = (source: ByteSource): Effect.Effect<SourceFingerprint
       name: source.name,
       sizeBytes: source.sizeBytes,
       sampleCrc64: Crc64.toDecimal(crc),
-      ...(source.lastModifiedMs === undefined ? {} : { lastModifiedMs: Math.floor(source.lastModifiedMs) })
+      // Clamped: the format keeps non-negative whole milliseconds, and a file dated before 1970 is still a file.
+      ...(source.lastModifiedMs === undefined ? {} : { lastModifiedMs: Math.max(0, Math.floor(source.lastModifiedMs)) })
     }
   })
 

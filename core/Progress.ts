@@ -65,15 +65,16 @@ export const fromState = (state: UploadState): Progress | undefined => {
 
 /**
  * Adapts progress to `(bytesSent, totalBytesSent, totalBytesExpected)`: `bytesSent` is what was committed since
- * the previous call.
+ * the previous call. After a restart (the store lost the upload) committed bytes start again from zero; this
+ * callback then stays quiet until they pass what it already reported, so it never reports a negative step.
  *
  * @category utils
  */
 export const toLegacy = (listener: (bytesSent: number, totalBytesSent: number, totalBytesExpected: number) => void) => {
-  let last = 0
+  let reported = 0
   return (progress: Progress): void => {
-    if (progress.committedBytes === last) return
-    listener(progress.committedBytes - last, progress.committedBytes, progress.totalBytes)
-    last = progress.committedBytes
+    if (progress.committedBytes <= reported) return
+    listener(progress.committedBytes - reported, progress.committedBytes, progress.totalBytes)
+    reported = progress.committedBytes
   }
 }

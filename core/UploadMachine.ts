@@ -25,7 +25,7 @@ import * as HashMap from "effect/HashMap"
 import type { Checkpoint, PartRecord } from "./Checkpoint.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import * as PartPlan from "./PartPlan.ts"
-import type { ListedPart } from "./ports/ObjectStore.ts"
+import type { CallbackResult, ListedPart } from "./ports/ObjectStore.ts"
 import * as Resume from "./Resume.ts"
 import { type CannotResumeReason, CannotResumeUpload, UploadFailed, type UploadFailureReason } from "./UploadErrors.ts"
 
@@ -84,6 +84,8 @@ export type UploadState =
       readonly upload: Upload
       readonly step: "Completing" | "Verifying"
       readonly restarts: number
+      /** The upload callback's answer, kept while the object is verified. */
+      readonly callback?: CallbackResult
     }
   | {
       readonly _tag: "Aborting"
@@ -99,6 +101,7 @@ export type UploadState =
       readonly partCount: number
       readonly restarts: number
       readonly uploadId?: string
+      readonly callback?: CallbackResult
     }
   | { readonly _tag: "Paused"; readonly byCancel: boolean; readonly uploadId?: string; readonly committedBytes: number }
   | { readonly _tag: "Aborted"; readonly uploadId?: string }
@@ -114,7 +117,7 @@ export type UploadEvent =
   | { readonly _tag: "UploadNotFound" }
   | { readonly _tag: "PartUploaded"; readonly part: PartRecord; readonly atMs: number }
   | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64: bigint }
-  | { readonly _tag: "CompleteAnswered"; readonly verdict: ObjectCheck.Verdict }
+  | { readonly _tag: "CompleteAnswered"; readonly verdict: ObjectCheck.Verdict; readonly callback?: CallbackResult }
   | { readonly _tag: "CompleteUnanswered"; readonly message: string }
   | { readonly _tag: "ObjectChecked"; readonly verdict: ObjectCheck.Verdict }
   | { readonly _tag: "UploadAborted" }
@@ -214,6 +217,9 @@ const go = (state: UploadState, ...commands: ReadonlyArray<UploadCommand>): Step
 const notify = (notice: Notice): UploadCommand => ({ _tag: "Notify", notice })
 
 const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
+  // After a restart, answers of the old upload's parts may still be queued (they were sent before the stop). The
+  // queue is FIFO and the new upload's parts start only after UploadInitiated, so such answers land here: drop them.
+  if (isLatePartAnswer(s, e)) return stay(s)
   switch (e._tag) {
     case "CheckpointLoaded":
       return s.step === "LoadingCheckpoint" ? onCheckpointLoaded(s, e) : undefined
@@ -246,11 +252,6 @@ const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
         : undefined
     case "UploadInitiated":
       if (s.step !== "Initiating") return undefined
-      if (s.stop === "Cancel")
-        return go(
-          { _tag: "Aborting", settings: s.settings, uploadId: e.uploadId },
-          { _tag: "AbortUpload", uploadId: e.uploadId }
-        )
       return beginUploading(
         s.settings,
         { uploadId: e.uploadId, layout: s.settings.plan, createdAtMs: e.atMs, done: HashMap.empty() },
@@ -363,16 +364,18 @@ const onCompleting = (s: Of<"Completing">, e: UploadEvent): Step | undefined => 
     case "CompleteAnswered":
     case "ObjectChecked": {
       const v = e.verdict
-      if (v._tag === "Match")
-        return go(completedFrom(s.restarts, v.etag, undefined, s.upload), { _tag: "RemoveCheckpoint" })
+      const callback = e._tag === "CompleteAnswered" ? e.callback : s.callback
+      const done = (etag: string) => withCallback(completedFrom(s.restarts, etag, undefined, s.upload), callback)
+      if (v._tag === "Match") return go(done(v.etag), { _tag: "RemoveCheckpoint" })
       if (v._tag === "Unverifiable" && e._tag === "CompleteAnswered")
-        return go({ ...s, step: "Verifying" }, { _tag: "CheckObject", parts: partsOf(s.upload) })
+        return go(withCallback({ ...s, step: "Verifying" }, callback), {
+          _tag: "CheckObject",
+          parts: partsOf(s.upload)
+        })
       if (v._tag === "Unverifiable")
-        return go(
-          completedFrom(s.restarts, v.etag, undefined, s.upload),
-          notify({ _tag: "IntegrityUnverifiable", message: v.message }),
-          { _tag: "RemoveCheckpoint" }
-        )
+        return go(done(v.etag), notify({ _tag: "IntegrityUnverifiable", message: v.message }), {
+          _tag: "RemoveCheckpoint"
+        })
       if (v._tag === "Mismatch" && e._tag === "CompleteAnswered") {
         // The store built an object that is not the source: remove it rather than leave wrong bytes behind.
         const error = new UploadFailed({ reason: "IntegrityMismatch", message: v.message, resumable: false })
@@ -426,6 +429,11 @@ const onAborting = (s: Of<"Aborting">, e: UploadEvent): Step => {
 }
 
 // ── Helpers: each returns a Step, none mutates its input ────────────────────────────────────────────────────────
+
+const isLatePartAnswer = (s: Of<"Init">, e: UploadEvent): boolean =>
+  e._tag === "PartUploaded" ||
+  (e._tag === "CommandFailed" && e.command === "UploadPart") ||
+  (e._tag === "UploadNotFound" && s.step !== "Reconciling" && s.step !== "DiscardingStale")
 
 const prepend = (step: Step, ...commands: ReadonlyArray<UploadCommand>): Step => ({
   state: step.state,
@@ -584,6 +592,9 @@ const pausedFrom = (upload: Upload, byCancel: boolean): UploadState => ({
   uploadId: upload.uploadId,
   committedBytes: committedBytesOf(upload)
 })
+
+const withCallback = <S extends UploadState>(state: S, callback: CallbackResult | undefined): S =>
+  callback === undefined ? state : { ...state, callback }
 
 const completedFrom = (restarts: number, etag: string, checkpoint?: Checkpoint, upload?: Upload): UploadState => {
   const parts = upload !== undefined ? partsOf(upload) : (checkpoint?.parts ?? [])

@@ -29,6 +29,8 @@ import type {
   ModelObjectInfo,
   MultipartModelOptions,
   ObjectAt,
+  ObjectSnapshot,
+  RestoredUpload,
   StoredAttributes,
   UploadAt,
   UploadPartInput
@@ -47,6 +49,7 @@ interface StoredObject extends StoredAttributes {
   readonly bytes: Uint8Array
   readonly etag: string
   readonly crc64: bigint
+  readonly modifiedAtMs: number
 }
 
 // 12 digits keep lexicographic order equal to creation order for 10^12 uploads, far beyond any test.
@@ -97,7 +100,7 @@ export class MultipartModel {
     return ok(uploadId)
   }
 
-  uploadPart(request: UploadPartInput, _nowMs: number): ModelResult<StoredChecksums> {
+  uploadPart(request: UploadPartInput, nowMs: number): ModelResult<StoredChecksums> {
     const { partNumber } = request
     const { partCountMax } = this.limits
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > partCountMax) {
@@ -113,7 +116,7 @@ export class MultipartModel {
     if (!upload.ok) return upload
     const checked = this.checkBody(request)
     if (!checked.ok) return checked
-    const part: StoredPart = { ...checked.value, bytes: new Uint8Array(request.bytes) }
+    const part: StoredPart = { ...checked.value, bytes: new Uint8Array(request.bytes), modifiedAtMs: nowMs }
     upload.value.parts.set(partNumber, part)
     return ok(this.checksums(part))
   }
@@ -143,7 +146,7 @@ export class MultipartModel {
     return ok(pageOfUploads(sorted, request, size.value))
   }
 
-  complete(request: CompleteInput, _nowMs: number): ModelResult<StoredChecksums> {
+  complete(request: CompleteInput, nowMs: number): ModelResult<StoredChecksums> {
     // Header misuse is a property of the request alone, so it is reported before the upload is looked up.
     if (request.completeAll === true && this.dialect === "s3") {
       return fail(Errors.invalidArgument("x-oss-complete-all", "yes", "S3 has no complete-all option."))
@@ -166,7 +169,7 @@ export class MultipartModel {
     if (!assembled.ok) return assembled
     // Parts not listed are discarded with the upload (S3 semantics); other uploads of the key live on.
     this.uploads.delete(upload.uploadId)
-    const object: StoredObject = { ...assembled.value, ...attributesOf(upload) }
+    const object: StoredObject = { ...assembled.value, modifiedAtMs: nowMs, ...attributesOf(upload) }
     this.objectsOf(request.bucket).set(request.key, object)
     return ok(this.checksums(object))
   }
@@ -178,10 +181,15 @@ export class MultipartModel {
     return ok(undefined)
   }
 
-  putObject(request: ObjectAt & StoredAttributes & Body, _nowMs: number): ModelResult<StoredChecksums> {
+  putObject(request: ObjectAt & StoredAttributes & Body, nowMs: number): ModelResult<StoredChecksums> {
     const checked = this.checkBody(request)
     if (!checked.ok) return checked
-    const object: StoredObject = { ...checked.value, bytes: new Uint8Array(request.bytes), ...attributesOf(request) }
+    const object: StoredObject = {
+      ...checked.value,
+      bytes: new Uint8Array(request.bytes),
+      modifiedAtMs: nowMs,
+      ...attributesOf(request)
+    }
     this.objectsOf(request.bucket).set(request.key, object)
     return ok(this.checksums(object))
   }
@@ -238,6 +246,54 @@ export class MultipartModel {
   objectBytes(bucket: string, key: string): Uint8Array | undefined {
     const object = this.buckets.get(bucket)?.get(key)
     return object === undefined ? undefined : new Uint8Array(object.bytes)
+  }
+
+  /**
+   * Re-creates a persisted upload under its recorded id, without parts (a server restart replays them through
+   * {@link uploadPart}); false when that id is already live. An id of this model's own shape moves the counter past
+   * it, so ids handed out later never repeat a restored one.
+   */
+  restoreUpload(upload: RestoredUpload): boolean {
+    if (this.uploads.has(upload.uploadId)) return false
+    const { bucket, initiatedAtMs, key, uploadId } = upload
+    this.uploads.set(uploadId, { bucket, key, uploadId, initiatedAtMs, parts: new Map(), ...attributesOf(upload) })
+    const suffix = uploadId.startsWith(this.uploadIdPrefix) ? uploadId.slice(this.uploadIdPrefix.length) : ""
+    if (suffix.length === uploadIdDigits && /^[0-9]+$/.test(suffix)) {
+      this.uploadCount = Math.max(this.uploadCount, Number(suffix))
+    }
+    return true
+  }
+
+  /**
+   * Re-creates a persisted object with its recorded ETag and CRC-64: a multipart object's ETag depends on its
+   * parts, so it cannot be recomputed from the bytes. The model keeps `bytes` itself (no copy).
+   */
+  restoreObject(object: ObjectSnapshot): void {
+    const { bucket, bytes, crc64, etag, key, modifiedAtMs } = object
+    this.objectsOf(bucket).set(key, { bytes, etag, crc64, modifiedAtMs, ...attributesOf(object) })
+  }
+
+  /** An object with everything needed to persist or serve it; `bytes` is the model's own array: do not mutate it. */
+  objectSnapshot(bucket: string, key: string): ObjectSnapshot | undefined {
+    const object = this.buckets.get(bucket)?.get(key)
+    if (object === undefined) return undefined
+    const { bytes, crc64, etag, modifiedAtMs } = object
+    return { bucket, key, bytes, etag, crc64, modifiedAtMs, ...attributesOf(object) }
+  }
+
+  /** When each part of a live upload was last written (ListParts' `LastModified`), by part number. */
+  partTimes(at: UploadAt): ModelResult<ReadonlyMap<number, number>> {
+    const upload = this.liveUpload(at)
+    if (!upload.ok) return upload
+    return ok(new Map([...upload.value.parts].map(([partNumber, part]) => [partNumber, part.modifiedAtMs ?? 0])))
+  }
+
+  /** Initiation time and attributes of a live upload, or `undefined` when it is not live. */
+  uploadSnapshot(uploadId: string): RestoredUpload | undefined {
+    const upload = this.uploads.get(uploadId)
+    if (upload === undefined) return undefined
+    const { bucket, initiatedAtMs, key } = upload
+    return { bucket, key, uploadId, initiatedAtMs, ...attributesOf(upload) }
   }
 
   /** The upload, if it is live and was started for this bucket and key (S3 and OSS answer NoSuchUpload otherwise). */

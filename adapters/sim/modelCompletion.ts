@@ -21,6 +21,8 @@ export interface StoredPart {
   /** Quoted hex MD5, in the dialect's case. */
   readonly etag: string
   readonly crc64: bigint
+  /** When the part was written (`nowMs` of its UploadPart); absent only for parts made by older callers. */
+  readonly modifiedAtMs?: number
 }
 
 /** @category models */

@@ -84,3 +84,18 @@ export interface LiveUpload extends ListedUpload {
   /** Ascending. */
   readonly partNumbers: ReadonlyArray<number>
 }
+
+/** A persisted upload, as a restarted server hands it back to the model. @category models */
+export interface RestoredUpload extends UploadAt, StoredAttributes {
+  readonly initiatedAtMs: number
+}
+
+/** A stored object with its digests and write time, to persist it or to restore it. @category models */
+export interface ObjectSnapshot extends ObjectAt, StoredAttributes {
+  readonly bytes: Uint8Array
+  /** Quoted, in the dialect's case (a multipart ETag ends in `-N`). */
+  readonly etag: string
+  /** Kept for both dialects, though only OSS reports it. */
+  readonly crc64: bigint
+  readonly modifiedAtMs: number
+}

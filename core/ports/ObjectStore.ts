@@ -163,6 +163,23 @@ export interface UploadCallback {
   readonly variables?: Readonly<Record<string, string>>
 }
 
+/**
+ * What the upload callback's server answered. OSS still creates the object when the callback fails (HTTP 203
+ * `CallbackFailed`), so a failed callback is part of a successful answer, not an error.
+ *
+ * @category models
+ */
+export interface CallbackResult {
+  readonly ok: boolean
+  /** The callback server's reply on success; the store's error message on failure. */
+  readonly body: string
+}
+
+/** @category models */
+export interface CompleteAnswer extends StoredChecksums {
+  readonly callback?: CallbackResult
+}
+
 /** @category models */
 export interface CompleteRequest extends UploadRef {
   /** Ascending by part number. */
@@ -202,7 +219,7 @@ export interface ObjectStoreShape {
   readonly uploadPart: (request: UploadPartRequest) => Effect.Effect<StoredChecksums, ObjectStoreError>
   readonly listParts: (request: ListPartsRequest) => Effect.Effect<PartsPage, ObjectStoreError>
   readonly listUploads: (request: ListUploadsRequest) => Effect.Effect<UploadsPage, ObjectStoreError>
-  readonly complete: (request: CompleteRequest) => Effect.Effect<StoredChecksums, ObjectStoreError>
+  readonly complete: (request: CompleteRequest) => Effect.Effect<CompleteAnswer, ObjectStoreError>
   readonly abort: (request: UploadRef) => Effect.Effect<void, ObjectStoreError>
   readonly putObject: (request: PutObjectRequest) => Effect.Effect<StoredChecksums, ObjectStoreError>
   /** `undefined` when there is no object at the key. */

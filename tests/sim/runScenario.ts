@@ -247,10 +247,16 @@ const advance = (world: World, scenario: Scenario, chaos: boolean, trace: Array<
   const { pending } = world.network
   const timers = world.clock.timers.length
   if (pending.length > 0 && (timers === 0 || world.prng.chance(0.8))) {
-    const index = world.prng.int(pending.length)
-    const fate = chaos ? pickFate(world, scenario) : "Deliver"
-    const record = world.network.decide(index, fate)
-    trace.push(`${at} ${record.operation}${record.partNumber === undefined ? "" : `#${record.partNumber}`} ${fate}`)
+    // Sometimes several answers arrive before the client runs again, so their events queue up together.
+    const burst = pending.length > 1 && world.prng.chance(0.25) ? Math.min(pending.length, 2 + world.prng.int(2)) : 1
+    for (let n = 0; n < burst; n++) {
+      const index = world.prng.int(pending.length)
+      const fate = chaos ? pickFate(world, scenario) : "Deliver"
+      const record = world.network.decide(index, fate)
+      trace.push(
+        `${at} ${record.operation}${record.partNumber === undefined ? "" : `#${record.partNumber}`} ${fate}${burst > 1 ? " (burst)" : ""}`
+      )
+    }
     return true
   }
   if (timers > 0) {

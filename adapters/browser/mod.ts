@@ -1,0 +1,41 @@
+/**
+ * The browser bundle (`import … from "resumable-upload/browser"`): the portable hasher and a checkpoint store over
+ * `localStorage` (or memory) as one layer, and a Blob/File byte source. The ObjectStore is not included: the caller
+ * picks the store and merges its layer with this one.
+ *
+ * With `localStorage` (the default) checkpoints survive a reload, so picking the same file again resumes; the lock
+ * is a lease that other tabs honour (see KvCheckpointStore). With `"memory"` nothing outlives the page, and the
+ * engine aborts a failed upload instead of leaving parts behind.
+ *
+ * **Gotchas**: `localStorage` is synchronous, per origin and small (about 5 MiB): a 10,000-part checkpoint is about
+ * 1.2 MB. It is read only when the layer is used, so the bundle also loads in a worker, as long as the worker
+ * asks for `"memory"`. A background tab frozen longer than the lease TTL loses its lock silently.
+ *
+ * @since 0.1.0
+ */
+import * as Layer from "effect/Layer"
+import * as KeyValueStore from "effect/persistence/KeyValueStore"
+import type { CheckpointStore } from "../../core/ports/CheckpointStore.ts"
+import type { Hasher } from "../../core/ports/Hasher.ts"
+import * as KvCheckpointStore from "../kv/KvCheckpointStore.ts"
+import * as PortableHasher from "../portable/PortableHasher.ts"
+
+/** @category models */
+export interface BrowserBundleOptions {
+  /** Default `"localStorage"` (persistent); `"memory"` keeps checkpoints for this page only. */
+  readonly storage?: "localStorage" | "memory"
+  /** Key prefix in the storage; default `"resumable-upload/"`, since `localStorage` is shared by the whole origin. */
+  readonly prefix?: string
+}
+
+/** Hasher + CheckpointStore; add an ObjectStore layer to run uploads. @category layers */
+export const layer = (options: BrowserBundleOptions = {}): Layer.Layer<Hasher | CheckpointStore> => {
+  const persistent = (options.storage ?? "localStorage") === "localStorage"
+  const checkpoints = KvCheckpointStore.layer({ persistent, prefix: options.prefix ?? "resumable-upload/" }).pipe(
+    Layer.provide(persistent ? KeyValueStore.layerStorage(() => localStorage) : KeyValueStore.layerMemory)
+  )
+  return Layer.mergeAll(PortableHasher.layer, checkpoints)
+}
+
+/** A ByteSource over a Blob or File (`blobSource(file)`), one `slice` per part. @category constructors */
+export { make as blobSource } from "./BlobByteSource.ts"

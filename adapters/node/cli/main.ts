@@ -1,0 +1,198 @@
+/**
+ * The `resumable-upload` command line: parsing with Effect's CLI module, one handler per command, and the exit
+ * code each outcome maps to (see `CliErrors.ts`). Bad arguments print one line and the usage, never a stack.
+ *
+ * @since 0.1.0
+ */
+
+import { resolve } from "node:path"
+import { NodeServices } from "@effect/platform-node"
+import * as Argument from "effect/cli/Argument"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as LocalOssServer from "../server/LocalOssServer.ts"
+import { ExitCode, type UsageError } from "./CliErrors.ts"
+import * as ObjectCommands from "./ObjectCommands.ts"
+import { put } from "./PutCommand.ts"
+import * as UploadsCommands from "./UploadsCommands.ts"
+
+const home = ".resumable-upload"
+// biome-ignore lint/suspicious/noTemplateCurlyInString: OSS callback variables, substituted by the store
+const callbackBodyDefault = "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}"
+const optional = (flag: Flag.Flag<string>) => flag.pipe(Flag.optional, Flag.map(Option.getOrUndefined))
+
+/** Flags every store-facing command takes. */
+const storeFlags = {
+  endpoint: optional(
+    Flag.String("endpoint").pipe(Flag.withDescription("OSS endpoint URL (default: the embedded local store)"))
+  ),
+  region: optional(Flag.String("region").pipe(Flag.withDescription("region id for V4 signatures, e.g. cn-hangzhou"))),
+  signature: Flag.Literals("signature", ["v1", "v4"]).pipe(
+    Flag.optional,
+    Flag.map(Option.getOrUndefined),
+    Flag.withDescription("signature version (default v4)")
+  ),
+  dataDir: Flag.String("data-dir").pipe(
+    Flag.withDefault(`${home}/data`),
+    Flag.withDescription("where the embedded local store keeps its data")
+  ),
+  config: optional(
+    Flag.String("config").pipe(
+      Flag.withDescription("JSON config file (endpoint, region, signature, accessKeyId, accessKeySecret)")
+    )
+  )
+}
+const json = Flag.Boolean("json").pipe(Flag.withDefault(false), Flag.withDescription("one JSON object per line"))
+const checkpointDir = Flag.String("checkpoint-dir").pipe(Flag.withDefault(`${home}/checkpoints`))
+
+let exitCode: number = ExitCode.ok
+const finish = (effect: Effect.Effect<number, UsageError>) =>
+  effect.pipe(
+    Effect.catchTag("UsageError", (e) =>
+      Effect.sync(() => {
+        process.stderr.write(`error: ${e.message}\n`)
+        return ExitCode.usage
+      })
+    ),
+    Effect.flatMap((code) =>
+      Effect.sync(() => {
+        exitCode = code
+      })
+    )
+  )
+
+const putCommand = Command.make(
+  "put",
+  {
+    ...storeFlags,
+    file: Argument.String("file").pipe(Argument.withDescription("the file to upload")),
+    target: Argument.String("target").pipe(
+      Argument.optional,
+      Argument.map(Option.getOrUndefined),
+      Argument.withDescription("oss://bucket/key (default oss://uploads/<file name>)")
+    ),
+    partSize: optional(
+      Flag.String("part-size").pipe(
+        Flag.withDescription("part size, e.g. 8MiB (default 8 MiB, grown past 10,000 parts)")
+      )
+    ),
+    parallel: Flag.Int("parallel").pipe(
+      Flag.withDefault(3),
+      Flag.withDescription("parts in flight (and in memory) at once")
+    ),
+    checkpointDir,
+    keepOnCancel: Flag.Boolean("keep-on-cancel").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("on SIGTERM keep the upload and checkpoint")
+    ),
+    onUnresumable: Flag.Literals("on-unresumable", ["restart", "fail"]).pipe(Flag.withDefault("restart" as const)),
+    callbackUrl: optional(Flag.String("callback-url").pipe(Flag.withDescription("OSS upload callback URL"))),
+    callbackBody: Flag.String("callback-body").pipe(Flag.withDefault(callbackBodyDefault)),
+    json,
+    generate: optional(
+      Flag.String("generate").pipe(
+        Flag.withDescription("create the file with this many random bytes if it is missing, e.g. 256MiB")
+      )
+    )
+  },
+  (options) => finish(put(options))
+).pipe(Command.withDescription("upload a file resumably; Ctrl-C pauses, running it again resumes"))
+
+const target = (description: string) => Argument.String("target").pipe(Argument.withDescription(description))
+
+const uploadsCommand = Command.make("uploads").pipe(
+  Command.withDescription("incomplete multipart uploads"),
+  Command.withSubcommands([
+    Command.make("ls", { ...storeFlags, target: target("oss://bucket[/prefix]"), json }, (o) =>
+      finish(UploadsCommands.list(o))
+    ),
+    Command.make(
+      "abort",
+      { ...storeFlags, target: target("oss://bucket/key"), uploadId: Flag.String("upload-id") },
+      (o) => finish(UploadsCommands.abort(o))
+    ),
+    Command.make(
+      "gc",
+      {
+        ...storeFlags,
+        target: target("oss://bucket[/prefix]"),
+        olderThan: Flag.String("older-than").pipe(Flag.withDefault("7d")),
+        dryRun: Flag.Boolean("dry-run").pipe(Flag.withDefault(false))
+      },
+      (o) => finish(UploadsCommands.gc(o))
+    )
+  ])
+)
+
+const checkpointsCommand = Command.make("checkpoints").pipe(
+  Command.withSubcommands([
+    Command.make("ls", { checkpointDir, json }, (o) => finish(ObjectCommands.listCheckpoints(o)))
+  ])
+)
+
+const serveCommand = Command.make(
+  "serve",
+  {
+    dataDir: storeFlags.dataDir,
+    port: Flag.Int("port").pipe(Flag.withDefault(9900)),
+    host: Flag.String("host").pipe(Flag.withDefault("127.0.0.1")),
+    region: Flag.String("region").pipe(Flag.withDefault("cn-hangzhou"))
+  },
+  (o) =>
+    Effect.gen(function* () {
+      const accessKeyId = process.env.OSS_ACCESS_KEY_ID
+      const accessKeySecret = process.env.OSS_ACCESS_KEY_SECRET
+      const credentials = accessKeyId && accessKeySecret ? [{ accessKeyId, accessKeySecret }] : ("anonymous" as const)
+      const server = yield* Effect.promise(() =>
+        LocalOssServer.start({
+          storage: { kind: "directory", path: resolve(o.dataDir) },
+          credentials,
+          host: o.host,
+          port: o.port,
+          region: o.region
+        })
+      )
+      process.stdout.write(
+        `serving OSS at ${server.url} (data in ${resolve(o.dataDir)}, ${credentials === "anonymous" ? "anonymous access" : `signed requests for ${accessKeyId}`}); Ctrl-C stops\n`
+      )
+      yield* Effect.callback<void>((resume) => {
+        process.once("SIGINT", () => resume(Effect.void))
+        process.once("SIGTERM", () => resume(Effect.void))
+      })
+      yield* Effect.promise(() => server.close())
+    })
+).pipe(Command.withDescription("run the local OSS-compatible server"))
+
+const stat = Command.make("stat", { ...storeFlags, target: target("oss://bucket/key"), json }, (o) =>
+  finish(ObjectCommands.stat(o))
+)
+const get = Command.make(
+  "get",
+  { ...storeFlags, target: target("oss://bucket/key"), file: Argument.String("file") },
+  (o) => finish(ObjectCommands.get(o))
+)
+
+const root = Command.make("resumable-upload").pipe(
+  Command.withDescription("resumable, verified multipart uploads to Alibaba Cloud OSS"),
+  Command.withSubcommands([putCommand, uploadsCommand, checkpointsCommand, serveCommand, stat, get])
+)
+
+const program = Command.runWith(root, { version: "0.1.0" })(process.argv.slice(2)).pipe(
+  // The CLI module has already printed the error and the usage; only the exit code is left to set.
+  Effect.catch(() =>
+    Effect.sync(() => {
+      exitCode = ExitCode.usage
+    })
+  ),
+  Effect.provide(NodeServices.layer)
+)
+
+Effect.runPromiseExit(program).then((exit) => {
+  if (exit._tag === "Failure") {
+    process.stderr.write(`unexpected failure: ${String(exit.cause)}\n`)
+    process.exit(ExitCode.failed)
+  }
+  process.exit(exitCode)
+})

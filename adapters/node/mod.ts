@@ -1,0 +1,28 @@
+/**
+ * The Node bundle (`import … from "resumable-upload/node"`): the native MD5 hasher and the file checkpoint store
+ * as one layer, and a file byte source. The ObjectStore is not included: the caller picks the store (OSS, S3, a
+ * test double) and merges its layer with this one.
+ *
+ * **Gotchas**: `checkpointDirectory` should be on a local disk. The lock is a pid-checked `O_EXCL` file, whose
+ * stale-lock detection only works for processes on the same host (see NodeFileLock).
+ *
+ * @since 0.1.0
+ */
+import * as Layer from "effect/Layer"
+import type { CheckpointStore } from "../../core/ports/CheckpointStore.ts"
+import type { Hasher } from "../../core/ports/Hasher.ts"
+import * as NodeCheckpointStore from "./NodeCheckpointStore.ts"
+import * as NodeHasher from "./NodeHasher.ts"
+
+/** @category models */
+export interface NodeBundleOptions {
+  /** Where checkpoints and their lock files live; created on first use. */
+  readonly checkpointDirectory: string
+}
+
+/** Hasher + persistent file CheckpointStore; add an ObjectStore layer to run uploads. @category layers */
+export const layer = (options: NodeBundleOptions): Layer.Layer<Hasher | CheckpointStore> =>
+  Layer.mergeAll(NodeHasher.layer, NodeCheckpointStore.layer(options.checkpointDirectory))
+
+/** A ByteSource over a file (`fileSource(path)`), read range by range with positioned reads. @category constructors */
+export { make as fileSource } from "./NodeFileByteSource.ts"
