@@ -77,11 +77,13 @@ export class MultipartModel {
   /** Live uploads by id; a Map iterates in insertion order, which is creation order. */
   private readonly uploads = new Map<string, Upload>()
   private readonly buckets = new Map<string, Map<string, StoredObject>>()
+  private readonly md5: (bytes: Uint8Array) => Uint8Array
 
   constructor(options: MultipartModelOptions) {
     this.dialect = options.dialect
     this.limits = options.limits
     this.uploadIdPrefix = options.uploadIdPrefix ?? "upload-"
+    this.md5 = options.md5 ?? md5
   }
 
   initiate(request: ObjectAt & StoredAttributes, nowMs: number): ModelResult<string> {
@@ -311,7 +313,7 @@ export class MultipartModel {
     if (body.bytes.length > this.limits.partSizeBytesMax) {
       return fail(Errors.entityTooLarge(body.bytes.length, this.limits.partSizeBytesMax))
     }
-    const digest = md5(body.bytes)
+    const digest = this.md5(body.bytes)
     if (expected !== undefined && !sameDigest(expected, digest)) return fail(Errors.digestMismatch(this.dialect))
     return ok({ md5: digest, etag: simpleEtag(this.dialect, digest), crc64: Crc64.compute(body.bytes) })
   }

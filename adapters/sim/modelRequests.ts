@@ -15,6 +15,8 @@ export interface MultipartModelOptions {
   readonly limits: DialectLimits
   /** Prepended to the zero-padded counter that makes upload ids; default `"upload-"`. */
   readonly uploadIdPrefix?: string
+  /** MD5 of part and object bodies; default spark-md5 (portable). A Node host passes node:crypto, about 4× faster. */
+  readonly md5?: (bytes: Uint8Array) => Uint8Array
 }
 
 /** @category models */

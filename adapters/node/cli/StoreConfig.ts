@@ -9,8 +9,8 @@
 
 import { readFileSync } from "node:fs"
 import { resolve } from "node:path"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type { ObjectStore } from "../../../core/ports/ObjectStore.ts"
@@ -56,6 +56,12 @@ const readConfig = (path: string | undefined): Effect.Effect<ConfigFile, UsageEr
           new UsageError({ message: `cannot read config file ${path}: ${e instanceof Error ? e.message : String(e)}` })
       })
 
+/**
+ * node:http rather than fetch: fetch copies every request body once more (≈ 40% more throughput without it, measured
+ * with 8 MiB parts), and undici 8's own client does not run on Node 20.
+ */
+const httpClient = NodeHttpClient.layerNodeHttp
+
 const env = (name: string): string | undefined => {
   const value = process.env[name]
   return value === undefined || value === "" ? undefined : value
@@ -86,7 +92,7 @@ export const resolveStore = (flags: StoreFlags): Effect.Effect<ResolvedStore, Us
       securityToken: env("OSS_SESSION_TOKEN") ?? file.securityToken
     })
     const layer = OssObjectStore.layer({ endpoint: parsed, region, signatureVersion, credentials }).pipe(
-      Layer.provide(FetchHttpClient.layer)
+      Layer.provide(httpClient)
     )
     return {
       layer,
@@ -116,7 +122,7 @@ const embedded = (dataDir: string, region: string, signatureVersion: "v1" | "v4"
       credentials: undefined,
       // The port changes from run to run; the data directory is what identifies this store.
       endpointId: `oss:embedded:${path}`
-    }).pipe(Layer.provide(FetchHttpClient.layer))
+    }).pipe(Layer.provide(httpClient))
     return {
       layer,
       description: `embedded local store at ${server.url} (data in ${path})`,

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { createHash } from "node:crypto"
 import type { DialectLimits } from "../../../core/Limits.ts"
 import type { StoredChecksums } from "../../../core/ports/ObjectStore.ts"
 import {
@@ -24,6 +25,9 @@ import {
 import { KeyedLock } from "./keyedLock.ts"
 import type { Persistence } from "./Persistence.ts"
 import * as ServerErrors from "./serverErrors.ts"
+
+/** node:crypto MD5: the server hashes every byte it receives, and spark-md5 is about four times slower. */
+const nodeMd5 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash("md5").update(bytes).digest())
 
 const uploadLock = (uploadId: string): string => `upload\n${uploadId}`
 const partLock = (uploadId: string, partNumber: number): string => `part\n${uploadId}\n${partNumber}`
@@ -52,7 +56,7 @@ export class ServerStore {
 
   /** A store holding what `persistence` kept from earlier runs. @category constructors */
   static async open(persistence: Persistence, limits: DialectLimits, nowMs: number): Promise<ServerStore> {
-    const model = new MultipartModel({ dialect: "oss", limits, uploadIdPrefix: uploadIdPrefixAt(nowMs) })
+    const model = new MultipartModel({ dialect: "oss", limits, uploadIdPrefix: uploadIdPrefixAt(nowMs), md5: nodeMd5 })
     try {
       await persistence.load(model)
     } catch (cause) {
