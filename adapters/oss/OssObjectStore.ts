@@ -99,9 +99,10 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
 
     const complete: ObjectStoreShape["complete"] = (r) =>
       Effect.gen(function* () {
-        const body = encoder.encode(buildCompleteBody(r.parts))
+        const all = r.completeAll === true
+        const body = all ? undefined : encoder.encode(buildCompleteBody(r.parts))
         const headers = {
-          "content-type": "application/xml",
+          ...(all ? { "x-oss-complete-all": "yes" } : { "content-type": "application/xml" }),
           ...(r.callback === undefined ? {} : callbackHeaders(r.callback))
         }
         const answer = yield* transport.execute({
@@ -111,7 +112,7 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
           key: r.key,
           query: { uploadId: r.uploadId },
           headers,
-          body
+          ...(body === undefined ? {} : { body })
         })
         const etagHeader = answer.headers.etag ?? ""
         if (answer.status === 203) {

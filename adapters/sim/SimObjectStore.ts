@@ -75,7 +75,16 @@ export const make = (model: MultipartModel, network: SimNetwork, options: SimSto
     listUploads: (r) => call("ListMultipartUploads", {}, () => model.listUploads(r)),
     complete: (r) =>
       call("CompleteMultipartUpload", { uploadId: r.uploadId }, () => {
-        const result = model.complete({ bucket: r.bucket, key: r.key, uploadId: r.uploadId, parts: r.parts }, now())
+        const result = model.complete(
+          {
+            bucket: r.bucket,
+            key: r.key,
+            uploadId: r.uploadId,
+            parts: r.parts,
+            ...(r.completeAll === true ? { completeAll: true } : {})
+          },
+          now()
+        )
         return result.ok && options.emptyCompleteEtag === true ? { ok: true, value: { etag: "" } } : result
       }),
     abort: (r) => call("AbortMultipartUpload", { uploadId: r.uploadId }, () => model.abort(r)),

@@ -184,6 +184,11 @@ export interface CompleteAnswer extends StoredChecksums {
 export interface CompleteRequest extends UploadRef {
   /** Ascending by part number. */
   readonly parts: ReadonlyArray<CompletedPart>
+  /**
+   * OSS `x-oss-complete-all: yes`: the store completes with every part it holds, and `parts` must be empty. The
+   * engine never uses it (it lists exactly the parts it verified); it is here for tools such as `uploads` commands.
+   */
+  readonly completeAll?: boolean
   readonly callback?: UploadCallback
 }
 
