@@ -97,15 +97,7 @@ export const inspectResume = (
     if (checkpoint === undefined) return { _tag: "NoCheckpoint", checkpointId }
     const source = yield* Fingerprint.fingerprint(request.source)
     const requestedPartSizeBytes = request.partSizeBytes ?? checkpoint.partSizeBytes
-    const target = {
-      dialect: store.dialect,
-      endpointId: store.endpointId,
-      bucket: request.bucket,
-      key: request.key,
-      source,
-      limits: store.limits,
-      requestedPartSizeBytes
-    }
+    const target = UploadRequest.targetOf(request, store, source, requestedPartSizeBytes)
     const fit = Resume.fit(target, checkpoint)
     if (fit._tag === "Unfit")
       return { _tag: "Unfit", checkpointId, uploadId: checkpoint.uploadId, reason: fit.reason, message: fit.message }

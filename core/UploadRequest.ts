@@ -13,6 +13,7 @@ import * as PartPlan from "./PartPlan.ts"
 import type { Progress } from "./Progress.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
 import type { ObjectStoreShape, UploadCallback } from "./ports/ObjectStore.ts"
+import type * as Resume from "./Resume.ts"
 import type * as RetryPolicy from "./RetryPolicy.ts"
 import { InvalidUploadRequest } from "./UploadErrors.ts"
 import type { Notice, Settings } from "./UploadMachine.ts"
@@ -58,6 +59,22 @@ export const checkpointIdFor = (
   return `${store.dialect}-${Crc64.compute(Utf8.encode(identity)).toString(16).padStart(16, "0")}`
 }
 
+/** What a checkpoint must match for this request, store and source. @category constructors */
+export const targetOf = (
+  request: UploadRequest,
+  store: ObjectStoreShape,
+  source: SourceFingerprint,
+  requestedPartSizeBytes: number
+): Resume.Target => ({
+  dialect: store.dialect,
+  endpointId: store.endpointId,
+  bucket: request.bucket,
+  key: request.key,
+  source,
+  limits: store.limits,
+  requestedPartSizeBytes
+})
+
 const invalid = (field: string, message: string) => new InvalidUploadRequest({ field, message })
 
 /** @category constructors */
@@ -82,15 +99,7 @@ export const toSettings = Effect.fnUntraced(function* (
   )
   const settings: Settings = {
     checkpointId: request.checkpointId ?? checkpointIdFor(store, request),
-    target: {
-      dialect: store.dialect,
-      endpointId: store.endpointId,
-      bucket: request.bucket,
-      key: request.key,
-      source,
-      limits: store.limits,
-      requestedPartSizeBytes: requested
-    },
+    target: targetOf(request, store, source, requested),
     plan,
     parallelism,
     persistent,

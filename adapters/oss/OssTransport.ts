@@ -95,32 +95,16 @@ export const make = (config: OssClientConfig): Effect.Effect<OssTransport, never
         let request = HttpClientRequest.make(call.method)(url).pipe(HttpClientRequest.setHeaders(headers))
         if (call.body !== undefined)
           request = HttpClientRequest.bodyUint8Array(request, call.body, headers["content-type"])
-        const response = yield* client.execute(request).pipe(
-          Effect.mapError(
-            (e) =>
-              new ObjectStoreError({
-                operation: call.operation,
-                reason: "Transport",
-                status: 0,
-                code: "",
-                message: e.message
-              })
-          )
-        )
-        const body = new Uint8Array(
-          yield* response.arrayBuffer.pipe(
-            Effect.mapError(
-              (e) =>
-                new ObjectStoreError({
-                  operation: call.operation,
-                  reason: "Transport",
-                  status: 0,
-                  code: "",
-                  message: e.message
-                })
-            )
-          )
-        )
+        const transport = (e: { readonly message: string }) =>
+          new ObjectStoreError({
+            operation: call.operation,
+            reason: "Transport",
+            status: 0,
+            code: "",
+            message: e.message
+          })
+        const response = yield* client.execute(request).pipe(Effect.mapError(transport))
+        const body = new Uint8Array(yield* response.arrayBuffer.pipe(Effect.mapError(transport)))
         return { status: response.status, headers: response.headers as Readonly<Record<string, string>>, body }
       })
 

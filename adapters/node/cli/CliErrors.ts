@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
+import type { ObjectStoreError } from "../../../core/ports/ObjectStore.ts"
 
 /** @category errors */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -28,3 +29,14 @@ export const ExitCode = {
   locked: 5,
   interrupted: 130
 } as const
+
+/** One line on stdout. @category output */
+export const line = (text: string): void => void process.stdout.write(`${text}\n`)
+
+/** Reports a store error on stderr with its code and request id; the exit code is `failed`. @category output */
+export const storeFailed = (e: ObjectStoreError): number => {
+  process.stderr.write(
+    `${e.operation} failed: ${e.code} ${e.message}${e.requestId === undefined ? "" : ` (request ${e.requestId})`}\n`
+  )
+  return ExitCode.failed
+}

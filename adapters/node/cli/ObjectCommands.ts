@@ -9,20 +9,12 @@ import { resolve } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Crc64 from "../../../core/Crc64.ts"
 import { CheckpointStore } from "../../../core/ports/CheckpointStore.ts"
-import { ObjectStore, type ObjectStoreError } from "../../../core/ports/ObjectStore.ts"
+import { ObjectStore } from "../../../core/ports/ObjectStore.ts"
 import * as NodeCheckpointStore from "../NodeCheckpointStore.ts"
-import { ExitCode } from "./CliErrors.ts"
+import { ExitCode, line, storeFailed } from "./CliErrors.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { formatBytes } from "./Units.ts"
-
-const line = (text: string) => process.stdout.write(`${text}\n`)
-const failed = (e: ObjectStoreError) => {
-  process.stderr.write(
-    `${e.operation} failed: ${e.code} ${e.message}${e.requestId === undefined ? "" : ` (request ${e.requestId})`}\n`
-  )
-  return ExitCode.failed
-}
 
 /** @category commands */
 export const stat = (options: StoreFlags & { readonly target: string; readonly json: boolean }) =>
@@ -44,7 +36,7 @@ export const stat = (options: StoreFlags & { readonly target: string; readonly j
     return ExitCode.ok
   }).pipe(
     Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(e)))
+    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
   )
 
 /** Downloads the object and checks its CRC-64 against the store's. @category commands */
@@ -69,7 +61,7 @@ export const get = (options: StoreFlags & { readonly target: string; readonly fi
     return ExitCode.ok
   }).pipe(
     Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(e)))
+    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
   )
 
 /** @category commands */

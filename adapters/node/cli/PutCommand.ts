@@ -67,6 +67,10 @@ const sizeOption = (name: string, text: string | undefined) =>
 /** Runs `put`; resolves to the exit code. @category commands */
 export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
   Effect.gen(function* () {
+    // Checked before anything starts (the embedded store, the file), so a typo costs nothing.
+    if (!Number.isInteger(options.parallel) || options.parallel < 1 || options.parallel > 64) {
+      return yield* new UsageError({ message: `--parallel must be an integer from 1 to 64, got ${options.parallel}` })
+    }
     const path = resolve(options.file)
     const generateBytes = yield* sizeOption("generate", options.generate)
     const partSizeBytes = yield* sizeOption("part-size", options.partSize)
@@ -131,11 +135,10 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     if (error?._tag !== "Fail") return yield* Effect.die(exit.cause)
     const e = error.error
     const resumable = e._tag === "UploadFailed" && e.resumable
-    view.event(
-      "failed",
-      { error: e._tag, message: e.message, resumable },
-      `upload failed: ${e.message}${resumable ? "\nrun the same command again to resume" : ""}`
-    )
+    // Failures go to stderr for people; with --json they stay one JSON event on stdout like everything else.
+    if (options.json) view.event("failed", { error: e._tag, message: e.message, resumable }, "")
+    else
+      process.stderr.write(`upload failed: ${e.message}${resumable ? "\nrun the same command again to resume" : ""}\n`)
     if (e._tag === "CannotResumeUpload") return ExitCode.cannotResume
     if (e._tag === "CheckpointLocked") return ExitCode.locked
     if (e._tag === "InvalidUploadRequest") return ExitCode.usage
@@ -167,8 +170,8 @@ const report = (
       view.event(
         "paused",
         { ...outcome },
-        `paused with ${formatBytes(outcome.committedBytes)} committed; to resume run:\n  ${argv
-          .slice(1)
+        `paused with ${formatBytes(outcome.committedBytes)} committed; run the same command again to resume:\n  resumable-upload ${argv
+          .slice(2)
           .map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))
           .join(" ")}`
       )

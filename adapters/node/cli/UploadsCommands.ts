@@ -6,8 +6,8 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { type ListedUpload, ObjectStore, type ObjectStoreError } from "../../../core/ports/ObjectStore.ts"
-import { ExitCode, UsageError } from "./CliErrors.ts"
+import { type ListedUpload, ObjectStore } from "../../../core/ports/ObjectStore.ts"
+import { ExitCode, line, storeFailed, UsageError } from "./CliErrors.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { parseDurationMs } from "./Units.ts"
@@ -32,14 +32,6 @@ const listAll = (bucket: string, prefix: string) =>
     return all
   })
 
-const line = (text: string) => process.stdout.write(`${text}\n`)
-const failed = (e: ObjectStoreError) => {
-  process.stderr.write(
-    `${e.operation} failed: ${e.code} ${e.message}${e.requestId === undefined ? "" : ` (request ${e.requestId})`}\n`
-  )
-  return ExitCode.failed
-}
-
 /** @category commands */
 export const list = (options: StoreFlags & { readonly target: string; readonly json: boolean }) =>
   Effect.gen(function* () {
@@ -56,7 +48,7 @@ export const list = (options: StoreFlags & { readonly target: string; readonly j
     return ExitCode.ok
   }).pipe(
     Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(e)))
+    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
   )
 
 /** @category commands */
@@ -71,7 +63,7 @@ export const abort = (options: StoreFlags & { readonly target: string; readonly 
     return ExitCode.ok
   }).pipe(
     Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(e)))
+    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
   )
 
 /** @category commands */
@@ -101,5 +93,5 @@ export const gc = (
     }).pipe(Effect.provide(store.layer))
   }).pipe(
     Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(e)))
+    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
   )

@@ -19,6 +19,7 @@ import { put } from "./PutCommand.ts"
 import * as UploadsCommands from "./UploadsCommands.ts"
 
 const home = ".resumable-upload"
+const usageHint = "usage: resumable-upload <put|uploads|checkpoints|serve|stat|get> …  (--help for details)"
 // biome-ignore lint/suspicious/noTemplateCurlyInString: OSS callback variables, substituted by the store
 const callbackBodyDefault = "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}"
 const optional = (flag: Flag.Flag<string>) => flag.pipe(Flag.optional, Flag.map(Option.getOrUndefined))
@@ -52,7 +53,7 @@ const finish = (effect: Effect.Effect<number, UsageError>) =>
   effect.pipe(
     Effect.catchTag("UsageError", (e) =>
       Effect.sync(() => {
-        process.stderr.write(`error: ${e.message}\n`)
+        process.stderr.write(`error: ${e.message}\n${usageHint}\n`)
         return ExitCode.usage
       })
     ),

@@ -128,5 +128,8 @@ export const readBody = (req: IncomingMessage, limits: BodyLimits): Promise<Body
     req.on("end", onEnd)
     req.on("error", onAbort)
     req.on("close", onClose)
+    // The client may have gone while the signature was being checked (asynchronously): then "close" has already
+    // fired and would never fire again, leaving this read and its reserved budget hanging forever.
+    if ((req.destroyed || req.readableAborted) && !req.complete) onAbort()
   })
 }
