@@ -1,0 +1,229 @@
+/**
+ * The building blocks of `transition` (core/UploadMachine.ts): each returns a `Step` (the next state and the commands
+ * to run) and none mutates its input. Kept apart so the machine file reads as states, events, commands and the
+ * per-state handlers, top to bottom.
+ *
+ * @since 0.1.0
+ */
+import * as HashMap from "effect/HashMap"
+import type { Checkpoint, PartRecord } from "./Checkpoint.ts"
+import * as ObjectCheck from "./ObjectCheck.ts"
+import * as PartPlan from "./PartPlan.ts"
+import type { CallbackResult } from "./ports/ObjectStore.ts"
+import { type CannotResumeReason, CannotResumeUpload, UploadFailed, type UploadFailureReason } from "./UploadErrors.ts"
+import type {
+  Notice,
+  Of,
+  Settings,
+  Step,
+  StopRequest,
+  Upload,
+  UploadCommand,
+  UploadEvent,
+  UploadState
+} from "./UploadMachine.ts"
+
+export const stay = (state: UploadState): Step => ({ state, commands: [] })
+export const go = (state: UploadState, ...commands: ReadonlyArray<UploadCommand>): Step => ({ state, commands })
+export const notify = (notice: Notice): UploadCommand => ({ _tag: "Notify", notice })
+
+export const isLatePartAnswer = (s: Of<"Init">, e: UploadEvent): boolean =>
+  e._tag === "PartUploaded" ||
+  (e._tag === "CommandFailed" && e.command === "UploadPart") ||
+  (e._tag === "UploadNotFound" && s.step !== "Reconciling" && s.step !== "DiscardingStale")
+
+export const prepend = (step: Step, ...commands: ReadonlyArray<UploadCommand>): Step => ({
+  state: step.state,
+  commands: [...commands, ...step.commands]
+})
+
+export const causeOf = (e: { readonly cause?: UploadFailed["cause"] }) =>
+  e.cause === undefined ? {} : { cause: e.cause }
+
+export const startFresh = (settings: Settings, restarts: number, stop: StopRequest): Step => {
+  if (settings.singleRequest) return go({ _tag: "Init", settings, step: "Putting", restarts }, { _tag: "PutObject" })
+  const { requestedPartSizeBytes, partSizeBytes } = settings.plan
+  const adjusted = partSizeBytes !== requestedPartSizeBytes
+  return go(
+    { _tag: "Init", settings, step: "Initiating", restarts, stop },
+    ...(adjusted
+      ? [notify({ _tag: "PartSizeAdjusted", requestedBytes: requestedPartSizeBytes, chosenBytes: partSizeBytes })]
+      : []),
+    { _tag: "InitiateUpload" }
+  )
+}
+
+/** A checkpoint that cannot be continued: fail, or (by default) abort what is stale and start over. */
+export const unresumable = (
+  settings: Settings,
+  restarts: number,
+  reason: CannotResumeReason,
+  message: string,
+  stale?: Checkpoint
+): Step => {
+  if (settings.onUnresumable === "fail") {
+    return go({
+      _tag: "Failed",
+      error: new CannotResumeUpload({ checkpointId: settings.checkpointId, reason, message })
+    })
+  }
+  if (restarts >= settings.restartsMax) {
+    const error = new UploadFailed({
+      reason: "RestartsExhausted",
+      message: `gave up after ${restarts} restarts: ${message}`,
+      resumable: false
+    })
+    return go({ _tag: "Failed", error }, { _tag: "RemoveCheckpoint" })
+  }
+  const announce = notify({ _tag: "Restarted", reason, message })
+  if (stale !== undefined) {
+    return go(
+      { _tag: "Init", settings, step: "DiscardingStale", restarts: restarts + 1, checkpoint: stale },
+      announce,
+      { _tag: "AbortUpload", uploadId: stale.uploadId }
+    )
+  }
+  return prepend(startFresh(settings, restarts + 1, undefined), announce, { _tag: "RemoveCheckpoint" })
+}
+
+export const beginUploading = (
+  settings: Settings,
+  upload: Upload,
+  restarts: number,
+  atMs: number,
+  stop: StopRequest
+): Step => {
+  const save: UploadCommand = { _tag: "SaveCheckpoint", checkpoint: checkpointOf(settings, upload, atMs) }
+  if (stop === "Pause") return go(pausedFrom(upload, false), save)
+  if (stop === "Cancel") return prepend(cancel(settings, upload), save)
+  if (HashMap.size(upload.done) === upload.layout.partCount) return toCompleting(settings, upload, restarts, atMs)
+  return prepend(fill({ _tag: "Uploading", settings, upload, inFlight: new Set(), nextPartNumber: 1, restarts }), save)
+}
+
+/** Starts parts, lowest number first, until `parallelism` are in flight. */
+export const fill = (s: Of<"Uploading">): Step => {
+  const inFlight = new Set(s.inFlight)
+  const commands: Array<UploadCommand> = []
+  let next = s.nextPartNumber
+  while (inFlight.size < s.settings.parallelism && next <= s.upload.layout.partCount) {
+    if (!HashMap.has(s.upload.done, next)) {
+      inFlight.add(next)
+      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range: PartPlan.rangeOf(s.upload.layout, next) })
+    }
+    next++
+  }
+  return { state: { ...s, inFlight, nextPartNumber: next }, commands }
+}
+
+export const toCompleting = (settings: Settings, upload: Upload, restarts: number, atMs: number): Step =>
+  go(
+    { _tag: "Completing", settings, upload, step: "Completing", restarts },
+    { _tag: "SaveCheckpoint", checkpoint: checkpointOf(settings, upload, atMs) },
+    { _tag: "CompleteUpload", uploadId: upload.uploadId, parts: partsOf(upload) }
+  )
+
+export const cancel = (settings: Settings, upload: Upload): Step =>
+  settings.deleteUploadIdOnCancelling
+    ? go(
+        { _tag: "Aborting", settings, uploadId: upload.uploadId },
+        { _tag: "StopPartUploads" },
+        { _tag: "AbortUpload", uploadId: upload.uploadId }
+      )
+    : go(pausedFrom(upload, true), { _tag: "StopPartUploads" })
+
+export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
+  // An Initiate in flight is waited for, so its upload id is saved (pause) or aborted (cancel), never orphaned.
+  if (s.step === "Initiating") return stay({ ...s, stop })
+  const uploadId = s.step === "DiscardingStale" ? undefined : s.checkpoint?.uploadId
+  if (stop === "Pause" || uploadId === undefined) {
+    return go(
+      stop === "Pause"
+        ? { _tag: "Paused", byCancel: false, committedBytes: 0, ...(uploadId === undefined ? {} : { uploadId }) }
+        : { _tag: "Aborted" }
+    )
+  }
+  return s.settings.deleteUploadIdOnCancelling
+    ? go({ _tag: "Aborting", settings: s.settings, uploadId }, { _tag: "AbortUpload", uploadId })
+    : go({ _tag: "Paused", byCancel: true, uploadId, committedBytes: 0 })
+}
+
+/** A failure: keep everything for a later run when that run can find it, otherwise abort the upload. */
+export const failWith = (
+  settings: Settings,
+  e: {
+    readonly reason: UploadFailureReason
+    readonly message: string
+    readonly cause?: UploadFailed["cause"]
+    readonly partNumber?: number
+  },
+  uploadId: string | undefined
+): Step => {
+  const keep = settings.persistent && e.reason !== "CheckpointUnwritable"
+  const partNumber = e.partNumber === undefined ? {} : { partNumber: e.partNumber }
+  const error = new UploadFailed({
+    reason: e.reason,
+    message: e.message,
+    resumable: keep && uploadId !== undefined,
+    ...partNumber,
+    ...causeOf(e)
+  })
+  if (uploadId === undefined || keep) return go({ _tag: "Failed", error }, { _tag: "StopPartUploads" })
+  return go(
+    { _tag: "Aborting", settings, uploadId, failure: error },
+    { _tag: "StopPartUploads" },
+    { _tag: "AbortUpload", uploadId }
+  )
+}
+
+export const partsOf = (upload: Upload): ReadonlyArray<PartRecord> =>
+  Array.from(HashMap.values(upload.done)).sort((a, b) => a.partNumber - b.partNumber)
+
+export const committedBytesOf = (upload: Upload): number =>
+  Array.from(HashMap.values(upload.done)).reduce((sum, part) => sum + part.sizeBytes, 0)
+
+export const holdsEveryPart = (checkpoint: Checkpoint, settings: Settings): boolean =>
+  checkpoint.parts.length === PartPlan.partCountFor(settings.target.source.sizeBytes, checkpoint.partSizeBytes)
+
+export const pausedFrom = (upload: Upload, byCancel: boolean): UploadState => ({
+  _tag: "Paused",
+  byCancel,
+  uploadId: upload.uploadId,
+  committedBytes: committedBytesOf(upload)
+})
+
+export const withCallback = <S extends UploadState>(state: S, callback: CallbackResult | undefined): S =>
+  callback === undefined ? state : { ...state, callback }
+
+export const completedFrom = (
+  restarts: number,
+  etag: string,
+  checkpoint?: Checkpoint,
+  upload?: Upload
+): UploadState => {
+  const parts = upload !== undefined ? partsOf(upload) : (checkpoint?.parts ?? [])
+  const uploadId = upload?.uploadId ?? checkpoint?.uploadId
+  return {
+    _tag: "Completed",
+    etag,
+    sizeBytes: parts.reduce((n, p) => n + p.sizeBytes, 0),
+    crc64: ObjectCheck.combinedCrc64(parts),
+    partCount: parts.length,
+    restarts,
+    ...(uploadId === undefined ? {} : { uploadId })
+  }
+}
+
+/** The checkpoint for an upload as it stands. @category constructors */
+export const checkpointOf = (settings: Settings, upload: Upload, atMs: number): Checkpoint => ({
+  dialect: settings.target.dialect,
+  endpointId: settings.target.endpointId,
+  bucket: settings.target.bucket,
+  key: settings.target.key,
+  uploadId: upload.uploadId,
+  source: settings.target.source,
+  partSizeBytes: upload.layout.partSizeBytes,
+  parts: partsOf(upload),
+  // Whole milliseconds: a clock may report fractions, the checkpoint format does not take them.
+  createdAtMs: Math.floor(upload.createdAtMs),
+  updatedAtMs: Math.floor(Math.max(atMs, upload.createdAtMs))
+})
