@@ -58,7 +58,8 @@ export const runCommand = (
     const store = yield* ObjectStore
     const hasher = yield* Hasher
     const { bucket, key } = ctx.request
-    const retried = RetryPolicy.retrying(ctx.retry, storeRetryable)
+    // Store calls other than sending bytes: retried on the store's retryable errors only.
+    const retried = RetryPolicy.retrying(ctx.retry, isRetryable)
     const md5 = (bytes: Uint8Array) => {
       const h = hasher.md5()
       h.update(bytes)
@@ -76,8 +77,7 @@ export const runCommand = (
           Effect.flatMap((uploadId) =>
             Effect.map(Clock.currentTimeMillis, (atMs): UploadEvent => ({ _tag: "UploadInitiated", uploadId, atMs }))
           ),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e))),
-          Effect.catchTag("PartDamaged", (e) => Effect.die(e))
+          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
         )
       }
       case "ListParts":
@@ -123,16 +123,14 @@ export const runCommand = (
               verdict: ObjectCheck.judgeObject(ObjectCheck.expectedOf(command.parts, md5), info)
             })
           ),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e))),
-          Effect.catchTag("PartDamaged", (e) => Effect.die(e))
+          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
         )
       case "AbortUpload":
         return yield* retried(store.abort({ bucket, key, uploadId: command.uploadId })).pipe(
           Effect.as<UploadEvent>({ _tag: "UploadAborted" }),
           Effect.catchTag("ObjectStoreError", (e) =>
             Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e))
-          ),
-          Effect.catchTag("PartDamaged", (e) => Effect.die(e))
+          )
         )
     }
   })
@@ -232,7 +230,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
     const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
     return yield* RetryPolicy.retrying(
       ctx.retry,
-      storeRetryable
+      isRetryable
     )(put).pipe(
       Effect.map((answer): UploadEvent => {
         const verdict = ObjectCheck.judgeAnswer(expected, answer)
@@ -240,8 +238,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
           ? { _tag: "CommandFailed", command: "PutObject", reason: "IntegrityMismatch", message: verdict.message }
           : { _tag: "ObjectPut", etag: answer.etag, crc64: digest.crc64 }
       }),
-      Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e))),
-      Effect.catchTag("PartDamaged", (e) => Effect.die(e))
+      Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e)))
     )
   })
 
