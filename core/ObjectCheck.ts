@@ -9,6 +9,7 @@
  */
 import type { PartRecord } from "./Checkpoint.ts"
 import * as Crc64 from "./Crc64.ts"
+import { toHex } from "./ports/Hasher.ts"
 import { normalizeEtag, type ObjectInfo, type StoredChecksums } from "./ports/ObjectStore.ts"
 
 /** What the object must look like. @category models */
@@ -67,7 +68,6 @@ export const judgeObject = (expected: Expected, info: ObjectInfo | undefined): V
 
 const hexToBytes = (hex: string): Uint8Array =>
   Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16))
-const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
 
 /**
  * The expected object for a set of parts. `md5` comes from the Hasher port, which is why this is not computed

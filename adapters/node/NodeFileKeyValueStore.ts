@@ -21,23 +21,10 @@ import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
+import { decodeFileName, encodeFileName } from "../kv/fileNames.ts"
 
-/** Key to file name (see the module doc). Throws a `URIError` on lone surrogates. @category utils */
-export const encodeFileName = (key: string): string =>
-  `_${encodeURIComponent(key).replace(/%[0-9A-F]{2}|[^a-z0-9_-]/g, (m) =>
-    m.length === 3 ? m : `%${m.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
-  )}`
-
-/** File name to key, or `undefined` for files that are not keys (temp, lock, foreign). @category utils */
-export const decodeFileName = (name: string): string | undefined => {
-  if (!name.startsWith("_") || name.includes(".")) return undefined
-  try {
-    const key = decodeURIComponent(name.slice(1))
-    return encodeFileName(key) === name ? key : undefined
-  } catch {
-    return undefined
-  }
-}
+/** Re-exported: lock files and tests name files the same way. */
+export { decodeFileName, encodeFileName }
 
 /** "Not found" is `undefined`, not an error (a missing key, or a directory not created yet). */
 const orUndefined = <A>(promise: Promise<A>): Promise<A | undefined> =>

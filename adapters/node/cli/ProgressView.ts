@@ -72,13 +72,14 @@ export const make = (mode: "json" | "tty" | "plain", nowMs: () => number = Date.
     let startedBar = false
     return {
       progress: (p) => {
-        const fields = {
+        const { rate, eta } = rateAndEta(p)
+        const payload = {
           done: formatBytes(p.committedBytes),
           total_h: formatBytes(p.totalBytes),
           phase: p.phase,
-          ...rateAndEta(p)
+          rate,
+          eta_h: eta
         }
-        const payload = { ...fields, rate: fields.rate, eta_h: fields.eta }
         if (!startedBar) bar.start(Math.max(1, p.totalBytes), p.committedBytes, payload)
         else bar.update(p.committedBytes, payload)
         startedBar = true
