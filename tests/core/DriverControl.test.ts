@@ -276,7 +276,12 @@ describe("inspection, progress, failures, facade", () => {
     stack.network.autoFate = (r) => (r.operation === "CompleteMultipartUpload" ? "ServerError" : "Deliver")
     const uploader = makeUploader(stack.layer)
     const error = await uploader
-      .upload(request(bytesOf(64), { metadata: { secret: "s3cr3t" }, retry: { retriesMax: 2, baseDelayMs: 1, maxDelayMs: 1 } }))
+      .upload(
+        request(bytesOf(64), {
+          metadata: { secret: "s3cr3t" },
+          retry: { retriesMax: 2, baseDelayMs: 1, maxDelayMs: 1 }
+        })
+      )
       .done.then(
         () => undefined,
         (e: unknown) => e as { _tag?: string; reason?: string; resumable?: boolean }
