@@ -2,18 +2,28 @@
 # The whole test gate, in order, stopping at the first failing stage:
 #   1. typecheck  tsc: core purity gate, portable-adapters gate (both ES2022 only), then the whole repo
 #   2. lint       biome check (formatting, lint rules, import sorting, import boundaries)
-#   3. node       vitest on this machine's Node
-#   4. node24     the same vitest suite on a pinned Node 24 (installed into .cache/node24/ by ensure-node24.sh)
-#   5. deno       deno check + the simulation suite under Deno
-#   6. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
-#   7. determinism the digests of the simulation runs above agree across runtimes
+#   3. node       vitest on this machine's Node, without the RGW suites
+#   4. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
+#   5. node24     the vitest suite of stage 3 on a pinned Node 24 (installed into .cache/node24/ by ensure-node24.sh)
+#   6. deno       deno check + the simulation suite under Deno
+#   7. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
+#   8. determinism the digests of the simulation runs above agree across runtimes
+#
+# RGW suites are the test files whose name contains "rgw" (any case: tests/conformance/rgw.test.ts,
+# tests/adapters/s3Rgw.test.ts, ...). The node and node24 stages exclude them; the rgw stage runs exactly them, once,
+# with RGW_REQUIRED=1 so that an RGW that is not there fails the stage instead of skipping (a plain local
+# `npx vitest run` includes them and they skip with a message when RGW is not running). The rgw stage reuses an RGW
+# already answering at RGW_ENDPOINT (default http://127.0.0.1:7480); if it has to start one (data in .cache/rgw/,
+# in RAM), it stops that one again when the stage ends, pass or fail, and leaves any RGW it did not start alone.
 #
 # Environment (all passed through untouched): SIM_SCENARIOS (read by the vitest simulation test),
-# SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE24_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS.
+# SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE24_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS,
+# and ensure-rgw.sh's RGW_ENDPOINT, RGW_PORT, MON_PORT, RGW_DIR, RGW_ACCESS_KEY_ID, RGW_SECRET_ACCESS_KEY.
 # TEST_STAGES="typecheck lint" runs only the named stages (local use; the npm scripts use it).
 #
 # Each stage's output is also kept in .cache/ci/<stage>.log. The last line is `total: N passed, M failed`, summing
-# the vitest counts of both Node runs and the two simulation runs (a failing stage without counts adds one failure).
+# the vitest counts of the three vitest runs and the two simulation runs (a failing stage without counts adds one
+# failure).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,7 +31,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 # Colourless tool output in CI logs.
 if [[ -n "${CI:-}" ]]; then export NO_COLOR=1; fi
 
-stages="${TEST_STAGES:-typecheck lint node node24 deno chromium determinism}"
+stages="${TEST_STAGES:-typecheck lint node rgw node24 deno chromium determinism}"
 log_dir="$PWD/.cache/ci"
 mkdir -p "$log_dir"
 summary=()
@@ -36,7 +46,7 @@ counts_of() {
   local name="$1" line
   local log="$log_dir/$name.log"
   case "$name" in
-    node | node24)
+    node | node24 | rgw)
       # vitest's summary: " Tests  2 failed | 113 passed (115)"
       line="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *Tests +[0-9]' | tail -n 1 || true)"
       [[ -n "$line" ]] || return 0
@@ -109,16 +119,32 @@ lint() {
   biome check --max-diagnostics=200 .
 }
 
+# The RGW suites, by file name (see the header); they run in the rgw stage only.
+rgw_suites_glob='**/*[rR]gw*.test.ts'
+
 node_tests() {
-  echo "+ vitest run   (node $(node --version))"
-  vitest run
+  echo "+ vitest run --exclude '$rgw_suites_glob'   (node $(node --version))"
+  vitest run --exclude "$rgw_suites_glob"
+}
+
+rgw_tests() {
+  local started suites
+  # The suites and ensure-rgw.sh must agree on where RGW is.
+  export RGW_ENDPOINT="${RGW_ENDPOINT:-http://127.0.0.1:${RGW_PORT:-7480}}"
+  started="$(bash .ci/ensure-rgw.sh)"
+  # Stop only an RGW this stage started, whatever the tests do (the stage runs in its own subshell).
+  if [[ "$started" == started ]]; then trap 'bash .ci/stop-rgw.sh' EXIT; fi
+  mapfile -t suites < <(find tests -iname '*rgw*.test.ts' | sort)
+  [[ ${#suites[@]} -gt 0 ]] || { echo "no RGW suites found (tests/**/*rgw*.test.ts)"; return 1; }
+  echo "+ RGW_REQUIRED=1 vitest run ${suites[*]}   (RGW $started)"
+  RGW_REQUIRED=1 vitest run "${suites[@]}"
 }
 
 node24_tests() {
   local node24
   node24="$(bash .ci/ensure-node24.sh)"
-  echo "+ $node24 node_modules/vitest/vitest.mjs run   (node $("$node24" --version))"
-  "$node24" node_modules/vitest/vitest.mjs run
+  echo "+ $node24 node_modules/vitest/vitest.mjs run --exclude '$rgw_suites_glob'   (node $("$node24" --version))"
+  "$node24" node_modules/vitest/vitest.mjs run --exclude "$rgw_suites_glob"
 }
 
 deno_sim() {
@@ -157,6 +183,7 @@ determinism() {
 run_stage typecheck typecheck
 run_stage lint lint
 run_stage node node_tests
+run_stage rgw rgw_tests
 run_stage node24 node24_tests
 run_stage deno deno_sim
 run_stage chromium chromium_sim

@@ -86,6 +86,10 @@ export const toSettings = Effect.fnUntraced(function* (
 ) {
   yield* validateObjectKey(request.key).pipe(Effect.mapError((e) => invalid("key", e.message)))
   if (request.bucket.length === 0) return yield* invalid("bucket", "bucket must not be empty")
+  // Refused here, before a byte is sent, rather than at Complete after the whole upload.
+  if (request.callback !== undefined && store.dialect !== "oss") {
+    return yield* invalid("callback", `the upload callback is an OSS feature; this store speaks ${store.dialect}`)
+  }
   const parallelism = request.parallelism ?? defaultParallelism
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > parallelismMax) {
     return yield* invalid(

@@ -37,5 +37,14 @@ export const layer = (options: BrowserBundleOptions = {}): Layer.Layer<Hasher | 
   return Layer.mergeAll(PortableHasher.layer, checkpoints)
 }
 
+/** Creates an S3 bucket (already owned counts as created), for tests and tools: uploads never create buckets. */
+export { createBucket as createS3Bucket } from "../s3/S3Bucket.ts"
+/**
+ * The S3 ObjectStore (Amazon S3, Ceph RGW, MinIO, …), portable like the rest of this bundle:
+ * `S3ObjectStore.layer({ endpoint: S3Endpoint.make(url), region, credentials: S3Credentials.make(keys) })`.
+ */
+export * as S3Credentials from "../s3/S3Credentials.ts"
+export * as S3Endpoint from "../s3/S3Endpoint.ts"
+export * as S3ObjectStore from "../s3/S3ObjectStore.ts"
 /** A ByteSource over a Blob or File (`blobSource(file)`), one `slice` per part. @category constructors */
 export { make as blobSource } from "./BlobByteSource.ts"

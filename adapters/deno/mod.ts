@@ -28,5 +28,14 @@ export interface DenoBundleOptions {
 export const layer = (options: DenoBundleOptions): Layer.Layer<Hasher | CheckpointStore> =>
   Layer.mergeAll(PortableHasher.layer, DenoCheckpointStore.layer(options.checkpointDirectory))
 
+/** Creates an S3 bucket (already owned counts as created), for tests and tools: uploads never create buckets. */
+export { createBucket as createS3Bucket } from "../s3/S3Bucket.ts"
+/**
+ * The S3 ObjectStore (Amazon S3, Ceph RGW, MinIO, …), portable like the rest of this bundle:
+ * `S3ObjectStore.layer({ endpoint: S3Endpoint.make(url), region, credentials: S3Credentials.make(keys) })`.
+ */
+export * as S3Credentials from "../s3/S3Credentials.ts"
+export * as S3Endpoint from "../s3/S3Endpoint.ts"
+export * as S3ObjectStore from "../s3/S3ObjectStore.ts"
 /** A ByteSource over a file (`fileSource(path)`), one handle per range read. @category constructors */
 export { make as fileSource } from "./DenoFileByteSource.ts"

@@ -14,7 +14,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Ref from "effect/Ref"
 import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
 import type { OssCredentials } from "./OssCredentials.ts"
-import { type OssEndpoint, urlOf } from "./OssEndpoint.ts"
+import { type OssEndpoint, unaddressableKey, urlOf } from "./OssEndpoint.ts"
 import { errorBodyOf, toObjectStoreError } from "./OssErrorMapping.ts"
 import * as OssSignatureV1 from "./OssSignatureV1.ts"
 import * as OssSignatureV4 from "./OssSignatureV4.ts"
@@ -110,6 +110,8 @@ export const make = (config: OssClientConfig): Effect.Effect<OssTransport, never
 
     const execute = (call: OssCall): Effect.Effect<OssAnswer, ObjectStoreError> =>
       Effect.gen(function* () {
+        const unaddressable = unaddressableKey(call.operation, call.key)
+        if (unaddressable !== undefined) return yield* Effect.fail(unaddressable)
         for (let attempt = 0; ; attempt++) {
           const answer = yield* once(call)
           if (answer.status < 300 || (answer.status === 304 && call.method === "HEAD")) return answer

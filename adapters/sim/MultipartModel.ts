@@ -167,7 +167,7 @@ export class MultipartModel {
     const upload = found.value
     const chosen = request.completeAll === true ? allParts(upload.parts) : listedParts(upload.parts, request.parts)
     if (!chosen.ok) return chosen
-    const assembled = assemble(this.dialect, this.limits, chosen.value)
+    const assembled = assemble(this.dialect, request.limits ?? this.limits, chosen.value)
     if (!assembled.ok) return assembled
     // Parts not listed are discarded with the upload (S3 semantics); other uploads of the key live on.
     this.uploads.delete(upload.uploadId)
@@ -314,7 +314,8 @@ export class MultipartModel {
       return fail(Errors.entityTooLarge(body.bytes.length, this.limits.partSizeBytesMax))
     }
     const digest = this.md5(body.bytes)
-    if (expected !== undefined && !sameDigest(expected, digest)) return fail(Errors.digestMismatch(this.dialect))
+    if (expected !== undefined && !sameDigest(expected, digest))
+      return fail(Errors.digestMismatch(body.dialect ?? this.dialect))
     return ok({ md5: digest, etag: simpleEtag(this.dialect, digest), crc64: Crc64.compute(body.bytes) })
   }
 

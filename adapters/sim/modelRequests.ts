@@ -41,6 +41,11 @@ export interface Body {
   readonly bytes: Uint8Array
   /** The `Content-MD5` header (base64 of the 16-byte digest), when the client sent one. */
   readonly md5Base64?: string
+  /**
+   * The dialect the request arrived in, when a server speaks both over one model: it picks a mismatching digest's
+   * code (`BadDigest` on S3, `InvalidDigest` on OSS). Default: the model's dialect.
+   */
+  readonly dialect?: Dialect
 }
 
 /** @category models */
@@ -69,6 +74,8 @@ export interface CompleteInput extends UploadAt {
   readonly parts: ReadonlyArray<CompletedPart>
   /** OSS `x-oss-complete-all: yes`: complete with every uploaded part, in part-number order; `parts` must be empty. */
   readonly completeAll?: boolean
+  /** The limits of the dialect the request arrived in (its minimum part size, above all); default the model's. */
+  readonly limits?: DialectLimits
 }
 
 /** @category models */

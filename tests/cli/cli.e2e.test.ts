@@ -241,7 +241,7 @@ describe("resumable-upload CLI end to end", () => {
     const args = ["put", "big.bin", target, ...putFlags, ...endpoint]
 
     const server = serve()
-    await server.waitForOutput(/^serving OSS at /m, 30_000)
+    await server.waitForOutput(/^serving OSS and S3 at /m, 30_000)
     const put = launcher.start(args, { cwd: dir, env: credentials })
     await put.waitForOutput(progressLine, 60_000)
     const delay = 200 + Math.floor(rand() * 600)
@@ -258,7 +258,7 @@ describe("resumable-upload CLI end to end", () => {
 
     // Same data directory and port: the restarted server must find the upload and its parts.
     const restarted = serve()
-    await restarted.waitForOutput(/^serving OSS at /m, 30_000)
+    await restarted.waitForOutput(/^serving OSS and S3 at /m, 30_000)
     const committedBytes = await checkpointCommittedBytes(dir)
     const finals = await rerunUntilDone(args, dir, credentials)
     const resumed = resumes(finals)
@@ -287,7 +287,7 @@ describe("resumable-upload CLI end to end", () => {
     const target = "oss://bucket-e2e/bounced.bin"
 
     const server = serve()
-    await server.waitForOutput(/^serving OSS at /m, 30_000)
+    await server.waitForOutput(/^serving OSS and S3 at /m, 30_000)
     const put = launcher.start(["put", "big.bin", target, ...putFlags, ...endpoint], { cwd: dir, env: credentials })
     await put.waitForOutput(progressLine, 60_000)
     await sleep(200 + Math.floor(rand() * 600))
@@ -295,7 +295,7 @@ describe("resumable-upload CLI end to end", () => {
     await server.result(10_000)
     // Back within a second or so, well inside the retry budget (backoff 250 ms doubling, 5 retries).
     const restarted = serve()
-    await restarted.waitForOutput(/^serving OSS at /m, 30_000)
+    await restarted.waitForOutput(/^serving OSS and S3 at /m, 30_000)
     const r = await put.result(60_000)
     assert.strictEqual(r.code, 0, `seed ${seed}\n${launcher.describe(r)}`)
     await assertStoredEqualsFile(dir, target, "big.bin", completedCrc(r), endpoint, credentials)
@@ -353,10 +353,32 @@ describe("resumable-upload CLI end to end", () => {
       { args: ["bogus"], error: /Unknown subcommand "bogus"/, usage: true },
       {
         args: ["put", "small.bin", "s4://x"],
-        error: /^error: expected oss:\/\/bucket\/key, got "s4:\/\/x"$/,
+        error: /^error: expected oss:\/\/bucket\/key or s3:\/\/bucket\/key, got "s4:\/\/x"$/,
         usage: false
       },
-      { args: ["put", "small.bin", "oss://B/k"], error: /^error: bucket "B" must be /, usage: false },
+      { args: ["put", "small.bin", "oss://B/k"], error: /^error: oss bucket "B" must be /, usage: false },
+      { args: ["put", "small.bin", "oss://a.b/k"], error: /^error: oss bucket "a\.b" must be /, usage: false },
+      { args: ["put", "small.bin", "s3://a..b/k"], error: /^error: s3 bucket "a\.\.b" must be /, usage: false },
+      {
+        args: ["put", "small.bin", "s3://bucket-e2e/k", "--signature", "v1"],
+        error: /^error: --signature is for OSS targets/,
+        usage: false
+      },
+      {
+        args: ["put", "small.bin", "oss://bucket-e2e/k", "--checksum", "none"],
+        error: /^error: --checksum is for s3:\/\/ targets$/,
+        usage: false
+      },
+      {
+        args: ["put", "small.bin", "s3://bucket-e2e/k", "--callback-url", "http://127.0.0.1:1/cb"],
+        error: /^error: --callback-url is an OSS feature/,
+        usage: false
+      },
+      {
+        args: ["put", "small.bin", "s3://bucket-e2e/k", "--endpoint", "http://127.0.0.1:1"],
+        error: /^error: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+        usage: false
+      },
       { args: ["put", "small.bin", "oss://bucket-e2e/"], error: /^error: .*key must not be empty/, usage: false },
       {
         args: ["put", "missing.bin", "oss://bucket-e2e/m"],

@@ -37,13 +37,13 @@ export interface StartOptions {
 
 /**
  * The environment for a child: the test runner's, minus everything that would point the CLI at a real store. With
- * `OSS_ENDPOINT` or a config file inherited from a developer's shell, "the embedded default" would silently upload
- * somewhere else.
+ * `OSS_ENDPOINT`, `AWS_ENDPOINT_URL` or a config file inherited from a developer's shell, "the embedded default" would
+ * silently upload somewhere else.
  */
 const childEnv = (extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith("OSS_") || name === "RESUMABLE_UPLOAD_CONFIG") continue
+    if (name.startsWith("OSS_") || name.startsWith("AWS_") || name === "RESUMABLE_UPLOAD_CONFIG") continue
     env[name] = value
   }
   return { ...env, NO_COLOR: "1", ...extra }

@@ -264,4 +264,21 @@ describe("Driver", () => {
       assert.strictEqual(stack.network.log.length, 0)
     })
   )
+
+  it.live("an upload callback asked of an S3 store is refused before anything is sent; OSS accepts it", () =>
+    Effect.gen(function* () {
+      const callback = { url: "http://127.0.0.1:1/cb", body: "x=1" }
+      const s3 = makeStack({ dialect: "s3" })
+      const error = yield* resumableUpload(
+        request(MemoryByteSource.make(bytesOf(40), { name: "cb" }), { callback })
+      ).pipe(Effect.provide(s3.layer), Effect.flip)
+      assert.strictEqual(error._tag === "InvalidUploadRequest" && error.field, "callback")
+      assert.strictEqual(s3.network.log.length, 0)
+      const oss = makeStack({ dialect: "oss" })
+      const outcome = yield* resumableUpload(
+        request(MemoryByteSource.make(bytesOf(40), { name: "cb" }), { callback })
+      ).pipe(Effect.provide(oss.layer))
+      assert.strictEqual(outcome._tag, "Completed")
+    })
+  )
 })

@@ -184,6 +184,23 @@ describe("OSS adapter against the local server", () => {
     )
   )
 
+  it.live("a key with a '..' segment is refused by name and never reaches the server as another key", () =>
+    withServer((server) =>
+      Effect.gen(function* () {
+        const store = yield* ObjectStore
+        const error = yield* Effect.flip(
+          store.putObject({
+            bucket: "bkt",
+            key: "a/../b",
+            body: { bytes: bytes(8), md5Base64: createHash("md5").update(bytes(8)).digest("base64"), crc64: 0n }
+          })
+        )
+        assert.strictEqual(error.code, "UnaddressableKey")
+        assert.isUndefined(yield* store.head({ bucket: "bkt", key: "b" }))
+      }).pipe(Effect.provide(storeLayer(server, "v4")))
+    )
+  )
+
   it.live("corrects a skewed clock from the server's answer and retries once", () =>
     withServer(
       (server) =>

@@ -20,7 +20,7 @@ import { formatBytes } from "./Units.ts"
 export const stat = (options: StoreFlags & { readonly target: string; readonly json: boolean }) =>
   Effect.gen(function* () {
     const target = yield* Target.parseObject(options.target)
-    const store = yield* resolveStore(options)
+    const store = yield* resolveStore(options, target.scheme)
     const info = yield* ObjectStore.use((s) => s.head({ bucket: target.bucket, key: target.key })).pipe(
       Effect.provide(store.layer)
     )
@@ -39,11 +39,11 @@ export const stat = (options: StoreFlags & { readonly target: string; readonly j
     Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
   )
 
-/** Downloads the object and checks its CRC-64 against the store's. @category commands */
+/** Downloads the object and checks its size and (where the store reports one) CRC-64 against HEAD. @category commands */
 export const get = (options: StoreFlags & { readonly target: string; readonly file: string }) =>
   Effect.gen(function* () {
     const target = yield* Target.parseObject(options.target)
-    const store = yield* resolveStore(options)
+    const store = yield* resolveStore(options, target.scheme)
     const [info, bytes] = yield* Effect.gen(function* () {
       const s = yield* ObjectStore
       return [
@@ -52,6 +52,11 @@ export const get = (options: StoreFlags & { readonly target: string; readonly fi
       ] as const
     }).pipe(Effect.provide(store.layer))
     const crc64 = Crc64.compute(bytes)
+    // S3 reports no CRC-64, so there the size is what can be checked against HEAD.
+    if (info !== undefined && info.sizeBytes !== bytes.length) {
+      process.stderr.write(`downloaded ${bytes.length} bytes, the store reports ${info.sizeBytes}; not written\n`)
+      return ExitCode.failed
+    }
     if (info?.crc64 !== undefined && info.crc64 !== crc64) {
       process.stderr.write(`downloaded bytes have CRC-64 ${crc64}, the store reports ${info.crc64}; not written\n`)
       return ExitCode.failed

@@ -77,8 +77,11 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     if (generateBytes !== undefined && !existsSync(path)) generateFile(path, generateBytes)
     if (!existsSync(path)) return yield* new UsageError({ message: `no such file: ${options.file}` })
     const target = yield* Target.parseObject(options.target ?? `oss://uploads/${basename(path)}`)
+    if (target.scheme === "s3" && options.callbackUrl !== undefined) {
+      return yield* new UsageError({ message: "--callback-url is an OSS feature; S3 has no upload callback" })
+    }
     const view = ProgressView.make(options.json ? "json" : process.stdout.isTTY ? "tty" : "plain")
-    const store = yield* resolveStore(options)
+    const store = yield* resolveStore(options, target.scheme)
     const source = yield* NodeFileByteSource.make(path).pipe(
       Effect.mapError((e) => new UsageError({ message: e.message }))
     )
@@ -159,7 +162,9 @@ const report = (
         [
           `stored ${Target.format(target)}: ${formatBytes(outcome.sizeBytes)} (${outcome.sizeBytes} bytes) in ${outcome.partCount} part${outcome.partCount === 1 ? "" : "s"}`,
           `  etag   ${outcome.etag}`,
-          `  crc64  ${outcome.crc64} (x-oss-hash-crc64ecma, verified against the local file)`,
+          target.scheme === "oss"
+            ? `  crc64  ${outcome.crc64} (x-oss-hash-crc64ecma, verified against the local file)`
+            : `  crc64  ${outcome.crc64} (of the local file; the ETag was checked against the parts' MD5s)`,
           ...(outcome.callback === undefined
             ? []
             : [`  callback ${outcome.callback.ok ? "ok" : "FAILED"}: ${outcome.callback.body}`])

@@ -36,15 +36,13 @@ const listAll = (bucket: string, prefix: string) =>
 export const list = (options: StoreFlags & { readonly target: string; readonly json: boolean }) =>
   Effect.gen(function* () {
     const target = yield* Target.parse(options.target)
-    const store = yield* resolveStore(options)
+    const store = yield* resolveStore(options, target.scheme)
     const uploads = yield* listAll(target.bucket, target.key).pipe(Effect.provide(store.layer))
     for (const u of uploads) {
       line(options.json ? JSON.stringify(u) : `${new Date(u.initiatedAtMs).toISOString()}  ${u.uploadId}  ${u.key}`)
     }
     if (!options.json)
-      line(
-        `${uploads.length} incomplete upload${uploads.length === 1 ? "" : "s"} in oss://${target.bucket}/${target.key}`
-      )
+      line(`${uploads.length} incomplete upload${uploads.length === 1 ? "" : "s"} in ${Target.format(target)}`)
     return ExitCode.ok
   }).pipe(
     Effect.scoped,
@@ -55,7 +53,7 @@ export const list = (options: StoreFlags & { readonly target: string; readonly j
 export const abort = (options: StoreFlags & { readonly target: string; readonly uploadId: string }) =>
   Effect.gen(function* () {
     const target = yield* Target.parseObject(options.target)
-    const store = yield* resolveStore(options)
+    const store = yield* resolveStore(options, target.scheme)
     yield* ObjectStore.use((s) => s.abort({ bucket: target.bucket, key: target.key, uploadId: options.uploadId })).pipe(
       Effect.provide(store.layer)
     )
@@ -75,7 +73,7 @@ export const gc = (
     const ageMs = parseDurationMs(options.olderThan)
     if (ageMs === undefined)
       return yield* new UsageError({ message: `--older-than: "${options.olderThan}" is not a duration (try 7d)` })
-    const store = yield* resolveStore(options)
+    const store = yield* resolveStore(options, target.scheme)
     const nowMs = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function* () {
       const stale = (yield* listAll(target.bucket, target.key)).filter((u) => nowMs - u.initiatedAtMs > ageMs)

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as LocalOssServer from "../server/LocalOssServer.ts"
 import { ExitCode, type UsageError } from "./CliErrors.ts"
+import { env } from "./ConfigFile.ts"
 import * as ObjectCommands from "./ObjectCommands.ts"
 import { put } from "./PutCommand.ts"
 import * as UploadsCommands from "./UploadsCommands.ts"
@@ -27,13 +28,25 @@ const optional = (flag: Flag.Flag<string>) => flag.pipe(Flag.optional, Flag.map(
 /** Flags every store-facing command takes. */
 const storeFlags = {
   endpoint: optional(
-    Flag.String("endpoint").pipe(Flag.withDescription("OSS endpoint URL (default: the embedded local store)"))
+    Flag.String("endpoint").pipe(Flag.withDescription("OSS or S3 endpoint URL (default: the embedded local store)"))
   ),
-  region: optional(Flag.String("region").pipe(Flag.withDescription("region id for V4 signatures, e.g. cn-hangzhou"))),
+  region: optional(
+    Flag.String("region").pipe(Flag.withDescription("region id, e.g. cn-hangzhou (OSS) or us-east-1 (S3)"))
+  ),
   signature: Flag.Literals("signature", ["v1", "v4"]).pipe(
     Flag.optional,
     Flag.map(Option.getOrUndefined),
-    Flag.withDescription("signature version (default v4)")
+    Flag.withDescription("OSS signature version (default v4)")
+  ),
+  addressing: Flag.Literals("addressing", ["path", "virtual-hosted"]).pipe(
+    Flag.optional,
+    Flag.map(Option.getOrUndefined),
+    Flag.withDescription("S3 addressing (default: path for IP and localhost endpoints, else virtual-hosted)")
+  ),
+  checksum: Flag.Literals("checksum", ["auto", "none", "crc64nvme"]).pipe(
+    Flag.optional,
+    Flag.map(Option.getOrUndefined),
+    Flag.withDescription("S3 additional checksum (default auto: CRC-64/NVME on AWS endpoints only)")
   ),
   dataDir: Flag.String("data-dir").pipe(
     Flag.withDefault(`${home}/data`),
@@ -72,7 +85,7 @@ const putCommand = Command.make(
     target: Argument.String("target").pipe(
       Argument.optional,
       Argument.map(Option.getOrUndefined),
-      Argument.withDescription("oss://bucket/key (default oss://uploads/<file name>)")
+      Argument.withDescription("oss://bucket/key or s3://bucket/key (default oss://uploads/<file name>)")
     ),
     partSize: optional(
       Flag.String("part-size").pipe(
@@ -106,19 +119,19 @@ const target = (description: string) => Argument.String("target").pipe(Argument.
 const uploadsCommand = Command.make("uploads").pipe(
   Command.withDescription("incomplete multipart uploads"),
   Command.withSubcommands([
-    Command.make("ls", { ...storeFlags, target: target("oss://bucket[/prefix]"), json }, (o) =>
+    Command.make("ls", { ...storeFlags, target: target("oss://bucket[/prefix] or s3://bucket[/prefix]"), json }, (o) =>
       finish(UploadsCommands.list(o))
     ),
     Command.make(
       "abort",
-      { ...storeFlags, target: target("oss://bucket/key"), uploadId: Flag.String("upload-id") },
+      { ...storeFlags, target: target("oss://bucket/key or s3://bucket/key"), uploadId: Flag.String("upload-id") },
       (o) => finish(UploadsCommands.abort(o))
     ),
     Command.make(
       "gc",
       {
         ...storeFlags,
-        target: target("oss://bucket[/prefix]"),
+        target: target("oss://bucket[/prefix] or s3://bucket[/prefix]"),
         olderThan: Flag.String("older-than").pipe(Flag.withDefault("7d")),
         dryRun: Flag.Boolean("dry-run").pipe(Flag.withDefault(false))
       },
@@ -139,12 +152,19 @@ const serveCommand = Command.make(
     dataDir: storeFlags.dataDir,
     port: Flag.Int("port").pipe(Flag.withDefault(9900)),
     host: Flag.String("host").pipe(Flag.withDefault("127.0.0.1")),
-    region: Flag.String("region").pipe(Flag.withDefault("cn-hangzhou"))
+    region: Flag.String("region").pipe(Flag.withDefault("cn-hangzhou")),
+    dialect: Flag.Literals("dialect", ["oss", "s3"]).pipe(
+      Flag.withDefault("oss" as const),
+      Flag.withDescription(
+        "the dialect of unsigned requests; signed ones are answered in the dialect they were signed in"
+      )
+    )
   },
   (o) =>
     Effect.gen(function* () {
-      const accessKeyId = process.env.OSS_ACCESS_KEY_ID
-      const accessKeySecret = process.env.OSS_ACCESS_KEY_SECRET
+      // One key pair serves both dialects; the OSS names win when both are set.
+      const accessKeyId = env("OSS_ACCESS_KEY_ID") ?? env("AWS_ACCESS_KEY_ID")
+      const accessKeySecret = env("OSS_ACCESS_KEY_SECRET") ?? env("AWS_SECRET_ACCESS_KEY")
       const credentials = accessKeyId && accessKeySecret ? [{ accessKeyId, accessKeySecret }] : ("anonymous" as const)
       const server = yield* Effect.promise(() =>
         LocalOssServer.start({
@@ -152,11 +172,12 @@ const serveCommand = Command.make(
           credentials,
           host: o.host,
           port: o.port,
-          region: o.region
+          region: o.region,
+          dialect: o.dialect
         })
       )
       process.stdout.write(
-        `serving OSS at ${server.url} (data in ${resolve(o.dataDir)}, ${credentials === "anonymous" ? "anonymous access" : `signed requests for ${accessKeyId}`}); Ctrl-C stops\n`
+        `serving OSS and S3 at ${server.url} (unsigned requests: ${o.dialect.toUpperCase()}; data in ${resolve(o.dataDir)}, ${credentials === "anonymous" ? "anonymous access" : `signed requests for ${accessKeyId}`}); Ctrl-C stops\n`
       )
       yield* Effect.callback<void>((resume) => {
         process.once("SIGINT", () => resume(Effect.void))
@@ -164,19 +185,19 @@ const serveCommand = Command.make(
       })
       yield* Effect.promise(() => server.close())
     })
-).pipe(Command.withDescription("run the local OSS-compatible server"))
+).pipe(Command.withDescription("run the local OSS- and S3-compatible server"))
 
-const stat = Command.make("stat", { ...storeFlags, target: target("oss://bucket/key"), json }, (o) =>
+const stat = Command.make("stat", { ...storeFlags, target: target("oss://bucket/key or s3://bucket/key"), json }, (o) =>
   finish(ObjectCommands.stat(o))
 )
 const get = Command.make(
   "get",
-  { ...storeFlags, target: target("oss://bucket/key"), file: Argument.String("file") },
+  { ...storeFlags, target: target("oss://bucket/key or s3://bucket/key"), file: Argument.String("file") },
   (o) => finish(ObjectCommands.get(o))
 )
 
 const root = Command.make("resumable-upload").pipe(
-  Command.withDescription("resumable, verified multipart uploads to Alibaba Cloud OSS"),
+  Command.withDescription("resumable, verified multipart uploads to Alibaba Cloud OSS and S3-compatible stores"),
   Command.withSubcommands([putCommand, uploadsCommand, checkpointsCommand, serveCommand, stat, get])
 )
 

@@ -1,8 +1,10 @@
 /**
- * A local OSS-compatible server: the multipart model the simulator uses, served over HTTP in the OSS dialect, with
- * signature checks, CORS, the upload callback and a lifecycle rule; state in a directory (surviving restarts and
- * kills) or in memory. Point ali-oss at it with `endpoint: url, cname: true` (and `defaultBucket`), or path-style
- * with `sldEnable: true`; GOv2 uses path-style for IP endpoints by itself.
+ * A local OSS-compatible server: the multipart model the simulator uses, served over HTTP in the OSS dialect and
+ * the S3 dialect (per request: SigV4 is answered as S3, OSS signatures as OSS, unsigned requests in the `dialect`
+ * option's), with signature checks, CORS, the upload callback (OSS) and a lifecycle rule; state in a directory
+ * (surviving restarts and kills) or in memory. Point ali-oss at it with `endpoint: url, cname: true` (and
+ * `defaultBucket`), or path-style with `sldEnable: true`; GOv2 uses path-style for IP endpoints by itself; the AWS
+ * SDK with `endpoint: url, forcePathStyle: true`.
  *
  * ```ts
  * const server = await start({ storage: { kind: "directory", path: "./oss-data" }, credentials: "anonymous" })

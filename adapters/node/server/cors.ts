@@ -1,8 +1,9 @@
 /**
  * CORS for browser clients (protocol.md §1.2, §5): every response allows the request's origin and exposes the headers
  * an uploader must read, above all `ETag` (ali-oss fails with "Please set the etag of expose-headers in OSS" without
- * it) and `x-oss-hash-crc64ecma`; OPTIONS preflights are answered before authentication, as OSS does, since a browser
- * never signs a preflight.
+ * it) and `x-oss-hash-crc64ecma`, and for S3 clients `x-amz-request-id`, `x-amz-version-id` and the additional
+ * checksum headers; OPTIONS preflights are answered before authentication, as OSS and S3 do, since a browser never
+ * signs a preflight, and allow whatever request headers the browser asks for (`x-amz-*`, `x-oss-*`, `Content-MD5`).
  *
  * @since 0.1.0
  */
@@ -18,7 +19,15 @@ export const exposedHeaders = [
   "Content-Length",
   "Content-Range",
   "Last-Modified",
-  "Date"
+  "Date",
+  "x-amz-request-id",
+  "x-amz-id-2",
+  "x-amz-version-id",
+  "x-amz-checksum-crc32",
+  "x-amz-checksum-crc32c",
+  "x-amz-checksum-crc64nvme",
+  "x-amz-checksum-sha1",
+  "x-amz-checksum-sha256"
 ].join(", ")
 
 const allowedMethods = "GET, PUT, POST, DELETE, HEAD"

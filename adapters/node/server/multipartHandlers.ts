@@ -1,29 +1,29 @@
 /**
  * InitiateMultipartUpload, UploadPart, ListParts, ListMultipartUploads and AbortMultipartUpload over HTTP
- * (protocol.md §1.1, §1.2, §1.4–§1.6); CompleteMultipartUpload has its own module. The protocol rules live in the
- * model; these handlers translate between the wire and it.
+ * (protocol.md §1.1, §1.2, §1.4–§1.6), in the request's dialect; CompleteMultipartUpload has its own module. The
+ * protocol rules live in the model; these handlers translate between the wire and it.
  *
  * @since 0.1.0
  */
-import { buildInitiateResult, buildListPartsResult, buildListUploadsResult } from "../../oss/OssXmlBuild.ts"
 import { noSuchUpload } from "../../sim/modelErrors.ts"
-import { readBody } from "./requestBody.ts"
 import {
-  checksumHeaders,
   encodingOf,
   integerParam,
   metadataOf,
   type ObjectContext,
-  type RequestContext
+  type RequestContext,
+  storedHeaders
 } from "./requestContext.ts"
+import { receivePayload } from "./requestPayload.ts"
 import { sendEmpty, sendError, sendXml } from "./responses.ts"
+import { resultXml } from "./resultXml.ts"
 import * as ServerErrors from "./serverErrors.ts"
 
 /** @category handlers */
 export const initiate = async (ctx: ObjectContext): Promise<void> => {
   const { bucket, headers, key } = ctx
   const contentType = headers["content-type"]
-  const metadata = metadataOf(headers)
+  const metadata = metadataOf(headers, ctx.ex.dialect)
   const result = await ctx.store.initiate(
     {
       bucket,
@@ -34,7 +34,8 @@ export const initiate = async (ctx: ObjectContext): Promise<void> => {
     ctx.ex.nowMs
   )
   if (!result.ok) return sendError(ctx.ex, result.error)
-  sendXml(ctx.ex, 200, buildInitiateResult({ bucket, key, uploadId: result.value, ...encodingOf(ctx.query) }))
+  const xml = resultXml(ctx.ex.dialect).initiate({ bucket, key, uploadId: result.value, ...encodingOf(ctx.query) })
+  sendXml(ctx.ex, 200, xml)
 }
 
 const partNumberMessage = "Part number must be an integer between 1 and 10000, inclusive."
@@ -61,19 +62,20 @@ export const uploadPart = async (ctx: ObjectContext): Promise<void> => {
   if (live === undefined || live.bucket !== bucket || live.key !== key) {
     return sendError(ctx.ex, noSuchUpload(uploadId), {}, true)
   }
-  const body = await readBody(ctx.ex.req, {
+  const body = await receivePayload(ctx, {
     maxBytes: ctx.options.limits.maxBodyBytes,
     requireLength: true,
-    budget: ctx.budget
+    checksums: true
   })
-  if (!body.ok) return body.aborted === true ? undefined : sendError(ctx.ex, body.error, {}, true)
+  if (!body.ok) return body.aborted === true ? undefined : sendError(ctx.ex, body.error, {}, body.closeConnection)
   const md5 = ctx.headers["content-md5"]
+  const { dialect } = ctx.ex
   const result = await ctx.store.uploadPart(
-    { bucket, key, uploadId, partNumber, bytes: body.bytes, ...(md5 === undefined ? {} : { md5Base64: md5 }) },
+    { bucket, key, uploadId, partNumber, bytes: body.bytes, dialect, ...(md5 === undefined ? {} : { md5Base64: md5 }) },
     ctx.ex.nowMs
   )
   if (!result.ok) return sendError(ctx.ex, result.error)
-  sendEmpty(ctx.ex, 200, checksumHeaders(result.value.etag, result.value.crc64))
+  sendEmpty(ctx.ex, 200, { ...storedHeaders(dialect, result.value.etag, result.value.crc64), ...body.echo })
 }
 
 /** @category handlers */
@@ -93,7 +95,7 @@ export const listParts = (ctx: ObjectContext) => {
   if (!page.ok) return sendError(ctx.ex, page.error)
   const times = ctx.store.model.partTimes(at)
   const limit = ctx.store.model.limits.listPageSizeMax
-  const xml = buildListPartsResult({
+  const xml = resultXml(ctx.ex.dialect).listParts({
     ...at,
     ...encodingOf(query),
     partNumberMarker: marker.value ?? 0,
@@ -125,7 +127,7 @@ export const listUploads = (ctx: RequestContext) => {
   })
   if (!page.ok) return sendError(ctx.ex, page.error)
   const limit = ctx.store.model.limits.listPageSizeMax
-  const xml = buildListUploadsResult({
+  const xml = resultXml(ctx.ex.dialect).listUploads({
     bucket,
     ...encodingOf(query),
     keyMarker,

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type { Dialect } from "../../../core/Limits.ts"
 import type { ModelError } from "../../sim/MultipartModel.ts"
 import type { InFlightBudget } from "./requestBody.ts"
 import type { Exchange } from "./responses.ts"
@@ -30,10 +31,17 @@ export interface ObjectContext extends RequestContext {
   readonly key: string
 }
 
-/** `x-oss-meta-*` headers as metadata (names without the prefix, as OSS lowercases them). @category utils */
-export const metadataOf = (headers: Readonly<Record<string, string>>): Record<string, string> | undefined => {
-  const entries = Object.entries(headers).filter(([name]) => name.startsWith("x-oss-meta-"))
-  return entries.length === 0 ? undefined : Object.fromEntries(entries.map(([n, v]) => [n.slice(11), v]))
+/** The user-metadata header prefix of a dialect. @category utils */
+export const metaPrefixOf = (dialect: Dialect): string => (dialect === "s3" ? "x-amz-meta-" : "x-oss-meta-")
+
+/** `x-oss-meta-*` (S3: `x-amz-meta-*`) headers as metadata (names without the prefix, lowercased). @category utils */
+export const metadataOf = (
+  headers: Readonly<Record<string, string>>,
+  dialect: Dialect = "oss"
+): Record<string, string> | undefined => {
+  const prefix = metaPrefixOf(dialect)
+  const entries = Object.entries(headers).filter(([name]) => name.startsWith(prefix))
+  return entries.length === 0 ? undefined : Object.fromEntries(entries.map(([n, v]) => [n.slice(prefix.length), v]))
 }
 
 /**
@@ -55,6 +63,15 @@ export const integerParam = (
 /** `encoding-type=url` asked for URL-encoded keys in the response. @category utils */
 export const encodingOf = (query: Readonly<Record<string, string>>): { readonly encodingType?: "url" } =>
   query["encoding-type"]?.toLowerCase() === "url" ? { encodingType: "url" } : {}
+
+/**
+ * The headers describing a stored part or object in a dialect: OSS's {@link checksumHeaders}; on S3 only the ETag,
+ * in lowercase (S3 sends no CRC-64 and no Content-MD5 on these answers).
+ *
+ * @category utils
+ */
+export const storedHeaders = (dialect: Dialect, etag: string, crc64: bigint | undefined): Record<string, string> =>
+  dialect === "s3" ? { ETag: etag.toLowerCase() } : checksumHeaders(etag, crc64)
 
 /** The checksum headers of a stored part or object (protocol.md §1.2). @category utils */
 export const checksumHeaders = (etag: string, crc64: bigint | undefined): Record<string, string> => {

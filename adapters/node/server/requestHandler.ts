@@ -1,18 +1,22 @@
 /**
- * One HTTP request, start to finish: CORS preflight, addressing, authentication, routing, the operation, and the
- * safety net. Whatever goes wrong ends as an OSS `<Error>` response; an unexpected exception becomes
+ * One HTTP request, start to finish: its dialect (requestDialect.ts), CORS preflight, addressing, authentication
+ * (OSS signatures or SigV4), routing, the operation, and the safety net. Whatever goes wrong ends as an `<Error>`
+ * response in the request's dialect; an unexpected exception becomes
  * `500 InternalError` without a stack (the cause goes to `onInternalError`), and the server keeps serving.
  *
  * @since 0.1.0
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
+import type { ModelError } from "../../sim/MultipartModel.ts"
 import { answerPreflight } from "./cors.ts"
 import { authenticate } from "./requestAuth.ts"
 import type { InFlightBudget } from "./requestBody.ts"
-import { resolveTarget } from "./requestTarget.ts"
-import { type Exchange, nextRequestId, sendError } from "./responses.ts"
+import { requestDialect } from "./requestDialect.ts"
+import { requestPath, resolveTarget } from "./requestTarget.ts"
+import { type Exchange, nextRequestId, sendError, setRequestIdHeaders } from "./responses.ts"
 import { routeOf } from "./router.ts"
 import type { ServerStore } from "./ServerStore.ts"
+import { authenticateS3 } from "./s3Auth.ts"
 import * as ServerErrors from "./serverErrors.ts"
 import type { ResolvedOptions } from "./serverOptions.ts"
 
@@ -49,17 +53,20 @@ const handle = async (ex: Exchange, deps: HandlerDeps): Promise<void> => {
   if (!resolved.ok) return sendError(ex, resolved.error, {}, refuseEarly)
   const { bucket, key, query } = resolved.target
   const headers = plainHeaders(req)
-  const denied = await authenticate(
-    {
-      method,
-      ...(bucket === undefined ? {} : { bucket }),
-      ...(key === undefined ? {} : { key }),
-      query,
-      headers
-    },
-    options,
-    ex.nowMs
-  )
+  const denied: ModelError | undefined =
+    ex.dialect === "s3"
+      ? await authenticateS3({ method, path: requestPath(req.url ?? "/"), query, headers }, options, ex.nowMs)
+      : await authenticate(
+          {
+            method,
+            ...(bucket === undefined ? {} : { bucket }),
+            ...(key === undefined ? {} : { key }),
+            query,
+            headers
+          },
+          options,
+          ex.nowMs
+        )
   if (denied !== undefined) return sendError(ex, denied, {}, refuseEarly)
   const route = routeOf(method, bucket, key, query, headers)
   if (!route.ok) return sendError(ex, route.error, {}, refuseEarly)
@@ -87,10 +94,11 @@ export const handleRequest = async (req: IncomingMessage, res: ServerResponse, d
     res,
     requestId: nextRequestId(nowMs),
     hostId: req.headers.host ?? deps.options.host,
-    nowMs
+    nowMs,
+    dialect: requestDialect(req.headers.authorization, req.url ?? "/", deps.options.dialect)
   }
-  // Set up front so even a preflight, answered outside the OSS response helpers, carries it.
-  res.setHeader("x-oss-request-id", ex.requestId)
+  // Set up front so even a preflight, answered outside the response helpers, carries it.
+  setRequestIdHeaders(ex)
   try {
     await handle(ex, deps)
   } catch (cause) {

@@ -79,6 +79,26 @@ const parseQuery = (text: string): Record<string, string> | undefined => {
   return query
 }
 
+/** The path part of a raw request target (origin- or absolute-form) with its escapes kept. */
+const rawPathOf = (rawUrl: string): string => {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?]*(.*)$/i.exec(rawUrl)
+  const pathAndQuery =
+    rawUrl.startsWith("/") || absolute === null ? rawUrl : `/${(absolute[1] ?? "").replace(/^\//, "")}`
+  const mark = pathAndQuery.indexOf("?")
+  return mark === -1 ? pathAndQuery : pathAndQuery.slice(0, mark)
+}
+
+/**
+ * The decoded request path SigV4 signs (`/bucket/key` path-style, `/key` virtual-hosted); a path that does not
+ * decode is kept raw, so its signature simply fails to match.
+ *
+ * @category utils
+ */
+export const requestPath = (rawUrl: string): string => {
+  const raw = rawPathOf(rawUrl)
+  return decode(raw) ?? raw
+}
+
 /**
  * Resolves a request's bucket, key and query from its raw URL (`req.url`) and Host header.
  *

@@ -1,14 +1,17 @@
 /**
- * Writing responses: the headers every OSS response carries (`x-oss-request-id`, `Date`, `Server`, CORS), XML and
- * byte bodies, and errors as the OSS `<Error>` document, with `x-oss-ec`, and for HEAD (which has no body) the
- * document base64-encoded in `x-oss-err`, where GOv2 looks for it (protocol.md §1.0).
+ * Writing responses: the headers every response carries (`x-oss-request-id`, or on S3 `x-amz-request-id` and
+ * `x-amz-id-2`; `Date`, `Server`, CORS), XML and byte bodies, and errors in the request's dialect: the OSS `<Error>`
+ * document with `x-oss-ec`, and for HEAD (which has no body) the document base64-encoded in `x-oss-err`, where GOv2
+ * looks for it (protocol.md §1.0); or the S3 `<Error>` document (a HEAD error is status and headers only, as on S3).
  *
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
+import type { Dialect } from "../../../core/Limits.ts"
 import type { ModelError } from "../../sim/MultipartModel.ts"
 import { addCorsHeaders } from "./cors.ts"
+import * as S3Xml from "./s3Xml.ts"
 import { errorDocument } from "./serverXml.ts"
 
 /** One request being answered. @category models */
@@ -19,6 +22,8 @@ export interface Exchange {
   /** The Host the client used, for `<HostId>`. */
   readonly hostId: string
   readonly nowMs: number
+  /** The dialect that answers (see requestDialect.ts). */
+  readonly dialect: Dialect
 }
 
 let requestCounter = 0
@@ -37,10 +42,21 @@ export const nextRequestId = (nowMs: number): string => {
 /** @category utils */
 export const httpDate = (ms: number): string => new Date(ms).toUTCString()
 
+/** S3's `x-amz-id-2` / `<HostId>`: an opaque base64 token; here derived from the request id. @category utils */
+export const amzId2 = (requestId: string): string => Buffer.from(`LocalOSS/${requestId}`, "utf8").toString("base64")
+
+/** The request-id headers of the exchange's dialect. @category utils */
+export const setRequestIdHeaders = (ex: Exchange): void => {
+  if (ex.dialect === "s3") {
+    ex.res.setHeader("x-amz-request-id", ex.requestId)
+    ex.res.setHeader("x-amz-id-2", amzId2(ex.requestId))
+  } else ex.res.setHeader("x-oss-request-id", ex.requestId)
+}
+
 const writeHead = (ex: Exchange, status: number, headers: Readonly<Record<string, string>>): void => {
   const { res } = ex
   res.statusCode = status
-  res.setHeader("x-oss-request-id", ex.requestId)
+  setRequestIdHeaders(ex)
   res.setHeader("Date", httpDate(ex.nowMs))
   res.setHeader("Server", "LocalOSS")
   addCorsHeaders(ex.req, res)
@@ -73,8 +89,15 @@ export const sendXml = (
 export const sendEmpty = (ex: Exchange, status: number, headers: Readonly<Record<string, string>> = {}): void =>
   sendBody(ex, status, "", headers)
 
+/** The path of the request, for S3's `<Resource>`. */
+const resourceOf = (ex: Exchange): string => {
+  const url = ex.req.url ?? "/"
+  const mark = url.indexOf("?")
+  return mark === -1 ? url : url.slice(0, mark)
+}
+
 /**
- * An OSS error. `closeConnection` is for refusals made before the body was read (oversized, unauthorised uploads):
+ * An error in the exchange's dialect. `closeConnection` is for refusals made before the body was read (oversized, unauthorised uploads):
  * closing spares the server reading and discarding what the client still sends.
  *
  * @category utils
@@ -85,6 +108,11 @@ export const sendError = (
   headers: Readonly<Record<string, string>> = {},
   closeConnection = false
 ): void => {
+  if (ex.dialect === "s3") {
+    const document = S3Xml.errorDocument(error, resourceOf(ex), ex.requestId, amzId2(ex.requestId))
+    sendXml(ex, error.status, document, closeConnection ? { ...headers, Connection: "close" } : headers)
+    return
+  }
   const { document, ec } = errorDocument(error, ex.requestId, ex.hostId)
   const extra: Record<string, string> = { ...headers, ...(ec === undefined ? {} : { "x-oss-ec": ec }) }
   if (closeConnection) extra.Connection = "close"

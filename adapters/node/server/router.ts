@@ -71,7 +71,7 @@ const objectRoute = (
           ServerErrors.invalidArgument("uploadId", "", "Unexpected query string parameter: uploadId is missing.")
         )
       }
-      if (headers["x-oss-copy-source"] !== undefined)
+      if (headers["x-oss-copy-source"] !== undefined || headers["x-amz-copy-source"] !== undefined)
         return refuse(ServerErrors.notImplemented("CopyObject / UploadPartCopy"))
       return route(asObject(putObject))
     case "GET":

@@ -1,5 +1,5 @@
 /**
- * Options of the local OSS server and their defaults.
+ * Options of the local OSS server (which speaks S3 too) and their defaults.
  *
  * Everything is bounded by default. Bodies are buffered in memory because the multipart model that the server shares
  * with the simulator holds bytes in memory; so the per-request cap defaults to 1 GiB (not OSS's 5 GB part limit),
@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { constants as bufferConstants } from "node:buffer"
-import { type DialectLimits, ossLimits } from "../../../core/Limits.ts"
+import { type Dialect, type DialectLimits, ossLimits, s3Limits } from "../../../core/Limits.ts"
 
 /** @category models */
 export type StorageOption = { readonly kind: "directory"; readonly path: string } | { readonly kind: "memory" }
@@ -55,13 +55,21 @@ export interface LocalOssServerOptions {
   readonly storage: StorageOption
   /** `"anonymous"` accepts unsigned requests (and ignores signatures); otherwise every request must be signed. */
   readonly credentials: ReadonlyArray<CredentialOption> | "anonymous"
-  /** V4 scope region without the `oss-` prefix; default `cn-hangzhou`. */
+  /**
+   * The dialect of unsigned requests (default `"oss"`). A signed request always gets its signature's dialect: SigV4
+   * (`AWS4-HMAC-SHA256`, `X-Amz-Algorithm`) is answered as S3, an OSS signature as OSS. The credentials serve both.
+   */
+  readonly dialect?: Dialect
+  /** OSS V4 scope region without the `oss-` prefix; default `cn-hangzhou`. S3 (SigV4) accepts any region, as RGW does. */
   readonly region?: string
   /** The bucket of CNAME-style requests (`/key` on this server's own host); path-style is used when absent. */
   readonly defaultBucket?: string
   readonly lifecycle?: LifecycleOption
   readonly limits?: Partial<ServerLimits>
-  /** Store rules, e.g. a smaller `partSizeBytesMin` for tests; default {@link ossLimits}, objects capped at 4 GiB. */
+  /**
+   * Store rules, e.g. a smaller `partSizeBytesMin` for tests; default {@link ossLimits} for OSS requests and
+   * {@link s3Limits} for S3 ones (5 MiB minimum part), objects capped at 4 GiB. What is given here applies to both.
+   */
   readonly storeLimits?: Partial<DialectLimits>
   /** Largest accepted difference between a request's time and the server's; default 15 minutes (§6). */
   readonly clockSkewMaxMs?: number
@@ -75,11 +83,15 @@ export interface ResolvedOptions {
   readonly port: number
   readonly storage: StorageOption
   readonly credentials: ReadonlyMap<string, string> | "anonymous"
+  readonly dialect: Dialect
   readonly region: string
   readonly defaultBucket: string | undefined
   readonly lifecycle: LifecycleOption | undefined
   readonly limits: ServerLimits
+  /** The OSS rules, which the shared model is built with. */
   readonly storeLimits: DialectLimits
+  /** The rules each dialect's requests are held to (only the minimum part size differs). */
+  readonly storeLimitsByDialect: Readonly<Record<Dialect, DialectLimits>>
   readonly clockSkewMaxMs: number
   readonly now: () => number
 }
@@ -113,6 +125,8 @@ export const resolveOptions = (options: LocalOssServerOptions): ResolvedOptions 
     positive("lifecycle.abortIncompleteAfterMs", lifecycle.abortIncompleteAfterMs)
     positive("lifecycle.sweepEveryMs", lifecycle.sweepEveryMs)
   }
+  const dialect = options.dialect ?? "oss"
+  if (dialect !== "oss" && dialect !== "s3") throw new RangeError('LocalOssServer: dialect must be "oss" or "s3"')
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("LocalOssServer: bad port")
   const credentials =
@@ -122,21 +136,25 @@ export const resolveOptions = (options: LocalOssServerOptions): ResolvedOptions 
   if (credentials !== "anonymous" && credentials.size === 0) {
     throw new RangeError('LocalOssServer: give at least one credential, or "anonymous"')
   }
+  // A completed object is one array in memory, so it cannot exceed what one array holds (4 GiB on Node 20).
+  const storeLimitsOf = (base: DialectLimits): DialectLimits => ({
+    ...base,
+    objectSizeBytesMax: Math.min(base.objectSizeBytesMax, bufferConstants.MAX_LENGTH),
+    ...options.storeLimits
+  })
+  const storeLimits = storeLimitsOf(ossLimits)
   return {
     host: options.host ?? "127.0.0.1",
     port,
     storage: options.storage,
     credentials,
+    dialect,
     region: (options.region ?? "cn-hangzhou").replace(/^oss-/, ""),
     defaultBucket: options.defaultBucket,
     lifecycle,
     limits,
-    // A completed object is one array in memory, so it cannot exceed what one array holds (4 GiB on Node 20).
-    storeLimits: {
-      ...ossLimits,
-      objectSizeBytesMax: Math.min(ossLimits.objectSizeBytesMax, bufferConstants.MAX_LENGTH),
-      ...options.storeLimits
-    },
+    storeLimits,
+    storeLimitsByDialect: { oss: storeLimits, s3: storeLimitsOf(s3Limits) },
     clockSkewMaxMs: positive("clockSkewMaxMs", options.clockSkewMaxMs ?? 15 * 60_000),
     now: options.now ?? Date.now
   }

@@ -1,0 +1,84 @@
+/**
+ * CompleteMultipartUpload for S3: the namespaced body, the optional full-object CRC-64/NVME, and the reading of
+ * S3's answer, which is the part of the protocol where stores differ most:
+ *
+ * - S3 sends whitespace while it assembles the object, so a failure after that arrives as a `200` whose body is an
+ *   `<Error>`: it is an error, with the status S3 would have used for its code (5xx for `InternalError`).
+ * - Ceph RGW answers `<ETag></ETag>`: passed on as `""`, which tells the engine the answer cannot be judged, so it
+ *   verifies the object with a HEAD (whose ETag RGW does fill in).
+ * - `completeAll` and the upload callback are OSS features: they fail with code `NotSupported` before any request,
+ *   never silently dropped.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { ObjectStoreError, type ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
+import * as Xml from "../oss/OssXmlParse.ts"
+import * as S3Checksum from "./S3Checksum.ts"
+import { errorBodyOf, statusOfCode, toObjectStoreError } from "./S3ErrorMapping.ts"
+import type { S3Transport } from "./S3Transport.ts"
+import { buildS3CompleteBody } from "./S3XmlComplete.ts"
+
+const utf8 = new TextDecoder()
+const encoder = new TextEncoder()
+
+const operation = "CompleteMultipartUpload"
+
+/** @category errors */
+export const notSupported = (message: string): ObjectStoreError =>
+  new ObjectStoreError({ operation, reason: "Remote", status: 0, code: "NotSupported", message })
+
+/** An answer that is not the promised document (and not an `<Error>` either). @category errors */
+export const malformed = (e: Xml.MalformedResponse): ObjectStoreError =>
+  new ObjectStoreError({
+    operation: e.operation,
+    reason: "Remote",
+    status: 200,
+    code: "MalformedResponse",
+    message: e.message
+  })
+
+/** `partChecksums` is present when CRC-64/NVME checksums are enabled. @category constructors */
+export const makeComplete =
+  (transport: S3Transport, partChecksums: S3Checksum.PartChecksums | undefined): ObjectStoreShape["complete"] =>
+  (r) =>
+    Effect.gen(function* () {
+      if (r.callback !== undefined)
+        return yield* notSupported("S3 has no upload callback (an OSS feature); complete without one")
+      if (r.completeAll === true)
+        return yield* notSupported("S3 has no complete-all (an OSS feature); list the parts to complete")
+      const objectCrc = partChecksums?.fullObject(
+        r.uploadId,
+        r.parts.map((p) => p.partNumber)
+      )
+      const answer = yield* transport.execute({
+        operation,
+        method: "POST",
+        bucket: r.bucket,
+        key: r.key,
+        query: { uploadId: r.uploadId },
+        headers: {
+          "content-type": "application/xml",
+          ...(objectCrc === undefined ? {} : S3Checksum.completeHeaders(objectCrc))
+        },
+        body: encoder.encode(buildS3CompleteBody(r.parts))
+      })
+      // The keep-alive whitespace comes before the XML declaration, where XML allows none.
+      const body = utf8.decode(answer.body).trimStart()
+      const result = yield* Xml.decodeCompleteResult(body).pipe(
+        Effect.catchTag("MalformedResponse", (e) =>
+          e.root === "Error"
+            ? Effect.fail(
+                toObjectStoreError(
+                  operation,
+                  statusOfCode(errorBodyOf(operation, body)?.code ?? ""),
+                  answer.headers,
+                  body
+                )
+              )
+            : Effect.fail(malformed(e))
+        )
+      )
+      partChecksums?.forget(r.uploadId)
+      return { etag: result.etag }
+    })
