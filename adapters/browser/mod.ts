@@ -37,6 +37,13 @@ export const layer = (options: BrowserBundleOptions = {}): Layer.Layer<Hasher | 
   return Layer.mergeAll(PortableHasher.layer, checkpoints)
 }
 
+/**
+ * The OSS ObjectStore (Alibaba Cloud OSS and the local server), portable too: `OssObjectStore.layer({ endpoint:
+ * OssEndpoint.make(url), region, signatureVersion: "v4", credentials: OssCredentials.make(keys) })`.
+ */
+export * as OssCredentials from "../oss/OssCredentials.ts"
+export * as OssEndpoint from "../oss/OssEndpoint.ts"
+export * as OssObjectStore from "../oss/OssObjectStore.ts"
 /** Creates an S3 bucket (already owned counts as created), for tests and tools: uploads never create buckets. */
 export { createBucket as createS3Bucket } from "../s3/S3Bucket.ts"
 /**

@@ -395,6 +395,16 @@ describe("resumable-upload CLI end to end", () => {
         error: /^error: set OSS_ACCESS_KEY_ID/,
         usage: false
       },
+      {
+        args: ["bucket", "create", "oss://bucket-e2e"],
+        error: /^error: bucket create is for s3:\/\/ targets/,
+        usage: false
+      },
+      {
+        args: ["bucket", "create", "s3://bucket-e2e/key"],
+        error: /^error: expected a bucket, got an object: s3:\/\/bucket-e2e\/key$/,
+        usage: false
+      },
       { args: ["get", "oss://bucket-e2e"], error: /Missing required argument: file/, usage: true }
     ]
     // Independent processes: two at a time (the machine has two cores).

@@ -48,6 +48,10 @@ describe("resumable-upload CLI, S3 dialect", () => {
     const target = "s3://bucket-s3-e2e/dir/big.bin"
     const args = ["put", "big.bin", target, ...putFlags]
 
+    const bucket = await launcher.run(["bucket", "create", "s3://bucket-s3-e2e"], { cwd: dir })
+    assert.strictEqual(bucket.code, 0, launcher.describe(bucket))
+    assert.match(bucket.stdout, /^bucket s3:\/\/bucket-s3-e2e is ready \(embedded local store/m)
+
     const first = launcher.start(args, { cwd: dir })
     await first.waitForOutput(progressLine, 60_000)
     await sleep(150)

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as OssEndpoint from "../../oss/OssEndpoint.ts"
 import * as OssObjectStore from "../../oss/OssObjectStore.ts"
+import { createBucket } from "../../s3/S3Bucket.ts"
 import * as S3Endpoint from "../../s3/S3Endpoint.ts"
 import * as S3ObjectStore from "../../s3/S3ObjectStore.ts"
 import * as LocalOssServer from "../server/LocalOssServer.ts"
@@ -40,24 +41,22 @@ export const embeddedStore = (dataDir: string, scheme: Scheme, region: string) =
     )
     // The port changes from run to run; the data directory is what identifies this store.
     const endpointId = `${scheme}:embedded:${path}`
-    const store =
-      scheme === "oss"
-        ? OssObjectStore.layer({
-            endpoint: OssEndpoint.make(server.url),
-            region,
-            signatureVersion: "v4",
-            credentials: undefined,
-            endpointId
-          })
-        : S3ObjectStore.layer({
-            endpoint: S3Endpoint.make(server.url),
-            region,
-            credentials: undefined,
-            endpointId
-          })
+    const description = `embedded local store at ${server.url} (${scheme === "oss" ? "OSS" : "S3"} dialect, data in ${path})`
+    if (scheme === "oss") {
+      const store = OssObjectStore.layer({
+        endpoint: OssEndpoint.make(server.url),
+        region,
+        signatureVersion: "v4",
+        credentials: undefined,
+        endpointId
+      })
+      return { layer: store.pipe(Layer.provide(httpClient)), description, embedded: true } satisfies ResolvedStore
+    }
+    const config = { endpoint: S3Endpoint.make(server.url), region, credentials: undefined, endpointId }
     return {
-      layer: store.pipe(Layer.provide(httpClient)),
-      description: `embedded local store at ${server.url} (${scheme === "oss" ? "OSS" : "S3"} dialect, data in ${path})`,
-      embedded: true
+      layer: S3ObjectStore.layer(config).pipe(Layer.provide(httpClient)),
+      description,
+      embedded: true,
+      createBucket: (bucket: string) => createBucket(config, bucket).pipe(Effect.provide(httpClient))
     } satisfies ResolvedStore
   })

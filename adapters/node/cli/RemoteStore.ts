@@ -9,6 +9,7 @@ import * as Layer from "effect/Layer"
 import * as OssCredentials from "../../oss/OssCredentials.ts"
 import * as OssEndpoint from "../../oss/OssEndpoint.ts"
 import * as OssObjectStore from "../../oss/OssObjectStore.ts"
+import { createBucket } from "../../s3/S3Bucket.ts"
 import * as S3Credentials from "../../s3/S3Credentials.ts"
 import * as S3Endpoint from "../../s3/S3Endpoint.ts"
 import * as S3ObjectStore from "../../s3/S3ObjectStore.ts"
@@ -74,12 +75,11 @@ export const s3Remote = (
       secretAccessKey,
       sessionToken: env("AWS_SESSION_TOKEN") ?? options.file.securityToken
     })
-    const layer = S3ObjectStore.layer({ endpoint: parsed, region, credentials, checksum: options.checksum }).pipe(
-      Layer.provide(httpClient)
-    )
+    const config = { endpoint: parsed, region, credentials, checksum: options.checksum }
     return {
-      layer,
+      layer: S3ObjectStore.layer(config).pipe(Layer.provide(httpClient)),
       description: `S3 ${parsed.origin} (${parsed.addressing}, region ${region}, SigV4)`,
-      embedded: false
+      embedded: false,
+      createBucket: (bucket: string) => createBucket(config, bucket).pipe(Effect.provide(httpClient))
     } satisfies ResolvedStore
   })

@@ -16,7 +16,7 @@
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import type { ObjectStore } from "../../../core/ports/ObjectStore.ts"
+import type { ObjectStore, ObjectStoreError } from "../../../core/ports/ObjectStore.ts"
 import { UsageError } from "./CliErrors.ts"
 import { env, readConfig } from "./ConfigFile.ts"
 import { embeddedStore } from "./EmbeddedStore.ts"
@@ -40,6 +40,8 @@ export interface ResolvedStore {
   /** One line for humans: where the bytes go. */
   readonly description: string
   readonly embedded: boolean
+  /** S3 stores only: `PUT /bucket` (a bucket already owned counts as created). */
+  readonly createBucket?: (bucket: string) => Effect.Effect<void, ObjectStoreError>
 }
 
 /** @category constructors */

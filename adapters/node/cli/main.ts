@@ -13,6 +13,7 @@ import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as LocalOssServer from "../server/LocalOssServer.ts"
+import * as BucketCommands from "./BucketCommands.ts"
 import { ExitCode, type UsageError } from "./CliErrors.ts"
 import { env } from "./ConfigFile.ts"
 import * as ObjectCommands from "./ObjectCommands.ts"
@@ -20,7 +21,7 @@ import { put } from "./PutCommand.ts"
 import * as UploadsCommands from "./UploadsCommands.ts"
 
 const home = ".resumable-upload"
-const usageHint = "usage: resumable-upload <put|uploads|checkpoints|serve|stat|get> …  (--help for details)"
+const usageHint = "usage: resumable-upload <put|uploads|checkpoints|bucket|serve|stat|get> …  (--help for details)"
 // biome-ignore lint/suspicious/noTemplateCurlyInString: OSS callback variables, substituted by the store
 const callbackBodyDefault = "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}"
 const optional = (flag: Flag.Flag<string>) => flag.pipe(Flag.optional, Flag.map(Option.getOrUndefined))
@@ -140,6 +141,13 @@ const uploadsCommand = Command.make("uploads").pipe(
   ])
 )
 
+const bucketCommand = Command.make("bucket").pipe(
+  Command.withDescription("buckets on S3-compatible stores"),
+  Command.withSubcommands([
+    Command.make("create", { ...storeFlags, target: target("s3://bucket") }, (o) => finish(BucketCommands.create(o)))
+  ])
+)
+
 const checkpointsCommand = Command.make("checkpoints").pipe(
   Command.withSubcommands([
     Command.make("ls", { checkpointDir, json }, (o) => finish(ObjectCommands.listCheckpoints(o)))
@@ -198,7 +206,7 @@ const get = Command.make(
 
 const root = Command.make("resumable-upload").pipe(
   Command.withDescription("resumable, verified multipart uploads to Alibaba Cloud OSS and S3-compatible stores"),
-  Command.withSubcommands([putCommand, uploadsCommand, checkpointsCommand, serveCommand, stat, get])
+  Command.withSubcommands([putCommand, uploadsCommand, checkpointsCommand, bucketCommand, serveCommand, stat, get])
 )
 
 const program = Command.runWith(root, { version: "0.1.0" })(process.argv.slice(2)).pipe(
