@@ -145,6 +145,10 @@ osd data = $dir/osd\$id
 rgw frontends = beast endpoint=127.0.0.1:$port
 rgw dns name = localhost
 rgw thread pool size = 64
+# Deleted objects and aborted uploads are freed by RGW's garbage collector, two hours later by default; memstore holds
+# everything in RAM, so a long session of uploads would fill the OSD (then every write hangs). Collect within a minute.
+rgw gc obj min wait = 30
+rgw gc processor period = 30
 EOF
 
 started_at=$SECONDS

@@ -10,8 +10,6 @@
  *
  * @since 0.1.0
  */
-import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
-
 /** @category models */
 export type Addressing = "virtual-hosted" | "path" | "cname"
 
@@ -44,24 +42,6 @@ export const encodeKey = (key: string): string =>
       encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     )
     .join("/")
-
-/**
- * A key with a `.` or `..` segment (`a/../b`) cannot travel in a URL: WHATWG URL parsing, which fetch, browsers,
- * Deno and Effect's client all use, resolves dot segments (percent-encoded ones too), so the request would reach
- * another key or fail its signature. The stores accept such keys; this client refuses them up front, by name.
- *
- * @category utils
- */
-export const unaddressableKey = (operation: Operation, key: string | undefined): ObjectStoreError | undefined =>
-  key?.split("/").some((segment) => segment === "." || segment === "..")
-    ? new ObjectStoreError({
-        operation,
-        reason: "Remote",
-        status: 0,
-        code: "UnaddressableKey",
-        message: `object key "${key}" has a '.' or '..' path segment, which a URL cannot carry; rename the object`
-      })
-    : undefined
 
 /** The URL of a bucket or object, with the query given as already-encoded text (`uploads`, `uploadId=…`). @category utils */
 export const urlOf = (

@@ -2,9 +2,10 @@
  * The `ObjectStore` port for Alibaba Cloud OSS (and OSS-compatible local servers) over Effect's HTTP client, which
  * is fetch-based and so runs in Node, Deno, browsers and workers.
  *
- * Each part goes with its `Content-MD5`; the answer's ETag and `x-oss-hash-crc64ecma` are handed to the engine,
- * which compares them with what it sent. Complete carries the upload callback when one is asked for; a `203
- * CallbackFailed` still means the object exists, so it is reported as a failed callback, not a failed upload.
+ * The operations both dialects send alike are {@link ../http/ObjectCalls.ts}, with `x-oss-` headers: each part goes
+ * with its `Content-MD5`; the answer's ETag and `x-oss-hash-crc64ecma` are handed to the engine, which compares
+ * them with what it sent. Complete carries the upload callback when one is asked for; a `203 CallbackFailed` still
+ * means the object exists, so it is reported as a failed callback, not a failed upload.
  *
  * **Gotchas**: browsers only expose `ETag` and the CRC header when the bucket's CORS rules list them in
  * ExposeHeaders; an empty ETag from a browser is that, not a server bug.
@@ -19,16 +20,15 @@ import { type DialectLimits, ossLimits } from "../../core/Limits.ts"
 import {
   type CompleteAnswer,
   ObjectStore,
-  ObjectStoreError,
   type ObjectStoreShape,
-  type Operation,
   type UploadCallback
 } from "../../core/ports/ObjectStore.ts"
+import * as ObjectCalls from "../http/ObjectCalls.ts"
+import { etagOf, malformed, type StoreAnswer, textOf } from "../http/StoreCall.ts"
 import { identity } from "./OssEndpoint.ts"
 import { toObjectStoreError } from "./OssErrorMapping.ts"
-import { make as makeTransport, type OssAnswer, type OssClientConfig } from "./OssTransport.ts"
+import { make as makeTransport, type OssClientConfig } from "./OssTransport.ts"
 import { buildCompleteBody } from "./OssXmlComplete.ts"
-import type { MalformedResponse } from "./OssXmlParse.ts"
 import * as Xml from "./OssXmlParse.ts"
 
 /** @category models */
@@ -41,19 +41,9 @@ export interface OssStoreConfig extends OssClientConfig {
   readonly endpointId?: string
 }
 
-const utf8 = new TextDecoder()
 const encoder = new TextEncoder()
 
-const malformed = (e: MalformedResponse) =>
-  new ObjectStoreError({
-    operation: e.operation,
-    reason: "Remote",
-    status: 200,
-    code: "MalformedResponse",
-    message: e.message
-  })
-
-const crcOf = (answer: OssAnswer): { crc64?: bigint } => {
+const crcOf = (answer: StoreAnswer): { crc64?: bigint } => {
   const header = answer.headers["x-oss-hash-crc64ecma"]
   const crc64 = header === undefined ? undefined : Crc64.fromDecimal(header)
   return crc64 === undefined ? {} : { crc64 }
@@ -81,21 +71,10 @@ const callbackHeaders = (callback: UploadCallback): Record<string, string> => {
   }
 }
 
-const metadataHeaders = (r: {
-  readonly contentType?: string
-  readonly metadata?: Readonly<Record<string, string>>
-}) => ({
-  ...(r.contentType === undefined ? {} : { "content-type": r.contentType }),
-  ...Object.fromEntries(Object.entries(r.metadata ?? {}).map(([k, v]) => [`x-oss-meta-${k.toLowerCase()}`, v]))
-})
-
 /** @category constructors */
 export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const transport = yield* makeTransport(config)
-    const text = (answer: OssAnswer) => utf8.decode(answer.body)
-    const optionalQuery = (entries: ReadonlyArray<readonly [string, string | number | undefined]>) =>
-      Object.fromEntries(entries.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)]))
 
     const complete: ObjectStoreShape["complete"] = (r) =>
       Effect.gen(function* () {
@@ -114,9 +93,9 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
           headers,
           ...(body === undefined ? {} : { body })
         })
-        const etagHeader = answer.headers.etag ?? ""
+        const etagHeader = etagOf(answer)
         if (answer.status === 203) {
-          const failure = toObjectStoreError("CompleteMultipartUpload", 203, answer.headers, text(answer))
+          const failure = toObjectStoreError("CompleteMultipartUpload", 203, answer.headers, textOf(answer))
           return {
             etag: etagHeader,
             ...crcOf(answer),
@@ -127,128 +106,26 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
           return {
             etag: etagHeader,
             ...crcOf(answer),
-            callback: { ok: true, body: text(answer) }
+            callback: { ok: true, body: textOf(answer) }
           } satisfies CompleteAnswer
         }
-        const result = yield* Xml.decodeCompleteResult(text(answer)).pipe(
+        const result = yield* Xml.decodeCompleteResult(textOf(answer)).pipe(
           Effect.catchTag("MalformedResponse", (e) =>
             // A 200 whose body is an <Error> (S3 does this for long Completes) is an error, not a result.
             e.root === "Error"
-              ? Effect.fail(toObjectStoreError("CompleteMultipartUpload", 500, answer.headers, text(answer)))
+              ? Effect.fail(toObjectStoreError("CompleteMultipartUpload", 500, answer.headers, textOf(answer)))
               : Effect.fail(malformed(e))
           )
         )
         return { etag: result.etag === "" ? etagHeader : result.etag, ...crcOf(answer) } satisfies CompleteAnswer
       })
 
-    const simple = (
-      operation: Operation,
-      method: "DELETE",
-      bucket: string,
-      key: string,
-      query: Record<string, string>
-    ) => Effect.asVoid(transport.execute({ operation, method, bucket, key, query }))
-
     return {
+      ...ObjectCalls.make({ transport, headerPrefix: "x-oss-", checksumsOf: crcOf }),
       dialect: "oss",
       endpointId: config.endpointId ?? `oss:${identity(config.endpoint)}`,
       limits: config.limits ?? ossLimits,
-      initiate: (r) =>
-        transport
-          .execute({
-            operation: "InitiateMultipartUpload",
-            method: "POST",
-            bucket: r.bucket,
-            key: r.key,
-            query: { uploads: "" },
-            headers: metadataHeaders(r)
-          })
-          .pipe(Effect.flatMap((a) => Effect.mapError(Xml.decodeInitiateResult(text(a)), malformed))),
-      uploadPart: (r) =>
-        transport
-          .execute({
-            operation: "UploadPart",
-            method: "PUT",
-            bucket: r.bucket,
-            key: r.key,
-            query: { partNumber: String(r.partNumber), uploadId: r.uploadId },
-            headers: { "content-md5": r.body.md5Base64, "content-type": "application/octet-stream" },
-            body: r.body.bytes
-          })
-          .pipe(Effect.map((a) => ({ etag: a.headers.etag ?? "", ...crcOf(a) }))),
-      listParts: (r) =>
-        transport
-          .execute({
-            operation: "ListParts",
-            method: "GET",
-            bucket: r.bucket,
-            key: r.key,
-            query: {
-              uploadId: r.uploadId,
-              ...optionalQuery([
-                ["max-parts", r.maxParts],
-                ["part-number-marker", r.partNumberMarker]
-              ])
-            }
-          })
-          .pipe(Effect.flatMap((a) => Effect.mapError(Xml.decodeListPartsResult(text(a)), malformed))),
-      listUploads: (r) =>
-        transport
-          .execute({
-            operation: "ListMultipartUploads",
-            method: "GET",
-            bucket: r.bucket,
-            query: {
-              uploads: "",
-              ...optionalQuery([
-                ["prefix", r.prefix],
-                ["key-marker", r.keyMarker],
-                ["upload-id-marker", r.uploadIdMarker],
-                ["max-uploads", r.maxUploads]
-              ])
-            }
-          })
-          .pipe(Effect.flatMap((a) => Effect.mapError(Xml.decodeListUploadsResult(text(a)), malformed))),
-      complete,
-      abort: (r) => simple("AbortMultipartUpload", "DELETE", r.bucket, r.key, { uploadId: r.uploadId }),
-      putObject: (r) =>
-        transport
-          .execute({
-            operation: "PutObject",
-            method: "PUT",
-            bucket: r.bucket,
-            key: r.key,
-            headers: {
-              "content-md5": r.body.md5Base64,
-              "content-type": "application/octet-stream",
-              ...metadataHeaders(r)
-            },
-            body: r.body.bytes
-          })
-          .pipe(Effect.map((a) => ({ etag: a.headers.etag ?? "", ...crcOf(a) }))),
-      head: (r) =>
-        transport.execute({ operation: "HeadObject", method: "HEAD", bucket: r.bucket, key: r.key }).pipe(
-          Effect.map((a) => ({
-            sizeBytes: Number(a.headers["content-length"] ?? 0),
-            etag: a.headers.etag ?? "",
-            ...crcOf(a)
-          })),
-          Effect.catchIf(
-            (e) => e.status === 404,
-            () => Effect.succeed(undefined)
-          )
-        ),
-      get: (r) =>
-        transport
-          .execute({
-            operation: "GetObject",
-            method: "GET",
-            bucket: r.bucket,
-            key: r.key,
-            ...(r.range === undefined ? {} : { headers: { range: `bytes=${r.range[0]}-${r.range[1] - 1}` } })
-          })
-          .pipe(Effect.map((a) => a.body)),
-      delete: (r) => simple("DeleteObject", "DELETE", r.bucket, r.key, {})
+      complete
     }
   })
 

@@ -58,6 +58,13 @@ export const parseErrorBody = (operation: Operation, text: string): Result.Resul
     }
   })
 
+/** The `<Error>` a text holds; `undefined` for no text, blank text or any other document. @category decoding */
+export const errorBodyIn = (operation: Operation, text: string | undefined): OssErrorBody | undefined => {
+  if (text === undefined || text.trim() === "") return undefined
+  const parsed = parseErrorBody(operation, text)
+  return Result.isSuccess(parsed) ? parsed.success : undefined
+}
+
 /** {@link parseErrorBody} as an Effect. @category decoding */
 export const decodeErrorBody = (operation: Operation, text: string): Effect.Effect<OssErrorBody, MalformedResponse> =>
   Effect.fromResult(parseErrorBody(operation, text))

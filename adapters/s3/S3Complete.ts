@@ -13,13 +13,12 @@
  */
 import * as Effect from "effect/Effect"
 import { ObjectStoreError, type ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
+import { malformed, type StoreTransport, textOf } from "../http/StoreCall.ts"
 import * as Xml from "../oss/OssXmlParse.ts"
 import * as S3Checksum from "./S3Checksum.ts"
 import { errorBodyOf, statusOfCode, toObjectStoreError } from "./S3ErrorMapping.ts"
-import type { S3Transport } from "./S3Transport.ts"
 import { buildS3CompleteBody } from "./S3XmlComplete.ts"
 
-const utf8 = new TextDecoder()
 const encoder = new TextEncoder()
 
 const operation = "CompleteMultipartUpload"
@@ -28,19 +27,9 @@ const operation = "CompleteMultipartUpload"
 export const notSupported = (message: string): ObjectStoreError =>
   new ObjectStoreError({ operation, reason: "Remote", status: 0, code: "NotSupported", message })
 
-/** An answer that is not the promised document (and not an `<Error>` either). @category errors */
-export const malformed = (e: Xml.MalformedResponse): ObjectStoreError =>
-  new ObjectStoreError({
-    operation: e.operation,
-    reason: "Remote",
-    status: 200,
-    code: "MalformedResponse",
-    message: e.message
-  })
-
 /** `partChecksums` is present when CRC-64/NVME checksums are enabled. @category constructors */
 export const makeComplete =
-  (transport: S3Transport, partChecksums: S3Checksum.PartChecksums | undefined): ObjectStoreShape["complete"] =>
+  (transport: StoreTransport, partChecksums: S3Checksum.PartChecksums | undefined): ObjectStoreShape["complete"] =>
   (r) =>
     Effect.gen(function* () {
       if (r.callback !== undefined)
@@ -64,7 +53,7 @@ export const makeComplete =
         body: encoder.encode(buildS3CompleteBody(r.parts))
       })
       // The keep-alive whitespace comes before the XML declaration, where XML allows none.
-      const body = utf8.decode(answer.body).trimStart()
+      const body = textOf(answer).trimStart()
       const result = yield* Xml.decodeCompleteResult(body).pipe(
         Effect.catchTag("MalformedResponse", (e) =>
           e.root === "Error"

@@ -8,20 +8,13 @@
  *
  * @since 0.1.0
  */
-import * as Result from "effect/Result"
-import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
-import { codeFromStatus } from "../oss/OssErrorMapping.ts"
-import { type OssErrorBody, parseErrorBody } from "../oss/OssXmlError.ts"
-
-/** Response headers, lowercase names (as Effect's HTTP client gives them). @category models */
-export type ResponseHeaders = Readonly<Record<string, string | undefined>>
+import type { Operation } from "../../core/ports/ObjectStore.ts"
+import { codeFromStatus, type ErrorMapping, fallbackMessage, remoteError } from "../http/RemoteErrors.ts"
+import { errorBodyIn, type OssErrorBody } from "../oss/OssXmlError.ts"
 
 /** The parsed `<Error>` of a body, `undefined` when the body is empty or not an error document. @category decoding */
-export const errorBodyOf = (operation: Operation, bodyText: string): OssErrorBody | undefined => {
-  if (bodyText.trim() === "") return undefined
-  const parsed = parseErrorBody(operation, bodyText)
-  return Result.isSuccess(parsed) ? parsed.success : undefined
-}
+export const errorBodyOf = (operation: Operation, bodyText: string): OssErrorBody | undefined =>
+  errorBodyIn(operation, bodyText)
 
 // Codes S3 documents as server-side (5xx) faults; used for a `200` whose body is an `<Error>` (Complete), so that
 // the engine's retry policy sees a 5xx where S3 itself would have sent one.
@@ -36,22 +29,12 @@ export const statusOfCode = (code: string): number => serverCodes[code] ?? 400
 
 const regionCodes = new Set(["AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException"])
 
-const excerpt = (bodyText: string): string => {
-  const flat = bodyText.replace(/\s+/g, " ").trim()
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat
-}
-
 /**
  * The port error for a non-success response (or a success status with an `<Error>` body).
  *
  * @category errors
  */
-export const toObjectStoreError = (
-  operation: Operation,
-  status: number,
-  headers: ResponseHeaders,
-  bodyText: string
-): ObjectStoreError => {
+export const toObjectStoreError: ErrorMapping = (operation, status, headers, bodyText) => {
   const body = errorBodyOf(operation, bodyText)
   const code = body?.code || codeFromStatus(operation, status) || (status === 301 ? "PermanentRedirect" : "")
   const requestId = body?.requestId || headers["x-amz-request-id"] || undefined
@@ -60,17 +43,6 @@ export const toObjectStoreError = (
     region !== undefined && region !== "" && (regionCodes.has(code) || status === 301)
       ? ` (the bucket's region is ${region}; configure that region${status === 301 ? " and its endpoint" : ""})`
       : ""
-  const base =
-    body?.message ||
-    (bodyText.trim() === ""
-      ? `${operation} failed: HTTP ${status}${code === "" ? "" : ` ${code}`} (no error body)`
-      : `${operation} failed: HTTP ${status}${body === undefined ? `, body is not an error document: ${excerpt(bodyText)}` : ` ${code}`}`)
-  return new ObjectStoreError({
-    operation,
-    reason: "Remote",
-    status,
-    code,
-    message: `${base}${hint}`,
-    ...(requestId ? { requestId } : {})
-  })
+  const base = body?.message || fallbackMessage(operation, status, code, bodyText, body !== undefined)
+  return remoteError({ operation, status, code, message: `${base}${hint}`, requestId })
 }

@@ -1,8 +1,11 @@
 /**
- * A seeded HTTP proxy on 127.0.0.1 that injects the faults of a real network between the client and the local OSS
- * server: a connection dropped mid-body (the server gets part of the body, then both sockets die, and it must not
- * apply it), a response lost after the server applied the request, and a 500 InternalError / 503 SlowDown
- * answered by the proxy itself without forwarding.
+ * A seeded HTTP proxy on 127.0.0.1 that injects the faults of a real network between the client and a store (the
+ * local OSS server, or Ceph RGW): a connection dropped mid-body (the server gets part of the body, then both
+ * sockets die, and it must not apply it), a response lost after the server applied the request, and a 500
+ * InternalError / 503 SlowDown answered by the proxy itself (shaped as the store would) without forwarding.
+ *
+ * Requests go on with the client's own `Host` header, so a SigV4 signature (which covers it) still verifies at
+ * the store: the client signed the proxy's address, and the store checks against the header it receives.
  *
  * It buffers each request body before acting, so a drop can cut the body at any byte, and it logs every request
  * with the run tag the test put in a header (see {@link ./ProxyLog.ts}), so invariants can be checked per run.
@@ -16,7 +19,7 @@ import {
 } from "node:http"
 import type { AddressInfo } from "node:net"
 import { type FaultRates, type LoggedRequest, makeProxyLog, prng } from "./ProxyLog.ts"
-import { answerInjected, passOn, tagHeader, withoutHopByHop } from "./proxyAnswers.ts"
+import { answerInjected, type ProxyDialect, passOn, tagHeader, withoutHopByHop } from "./proxyAnswers.ts"
 
 export { type Fate, type FaultRates, type LoggedRequest, noFaults } from "./ProxyLog.ts"
 export { tagHeader } from "./proxyAnswers.ts"
@@ -37,7 +40,10 @@ export interface FaultProxyOptions {
   readonly seed: number
   /** Beyond this many requests every request is refused (`Capped`), so a runaway client cannot loop forever. */
   readonly maxRequests?: number
+  /** Beyond this many bytes a request body is refused (the connection destroyed); default 8 MiB. */
   readonly maxBodyBytes?: number
+  /** Whose error answers the proxy's own 500/503 imitate; default `"oss"`. */
+  readonly dialect?: ProxyDialect
   /**
    * How long a cut body's prefix stays open before both sockets die; default 20 ms, so the server is past its
    * (asynchronous) signature check and reading the body. A drop during that check hits a server bug instead,
@@ -81,7 +87,7 @@ export const start = async (options: FaultProxyOptions): Promise<FaultProxy> => 
     }
     if (fate === "InternalError" || fate === "SlowDown" || fate === "Capped") {
       release()
-      return log.answered(entry, answerInjected(res, method, entry.seq, fate === "InternalError"))
+      return log.answered(entry, answerInjected(res, method, entry.seq, fate === "InternalError", options.dialect))
     }
     // Nothing to cut: the connection is lost before the request reaches the server.
     if (fate === "DropMidBody" && body.length === 0) return cut()

@@ -3,7 +3,8 @@
  * proxy applies during the chaos runs, where each chaos run crashes, and an optional pause or cancel.
  *
  * Fault rates are drawn per scenario (swarm testing), as in the in-process simulation: one mix for all would
- * leave whole kinds of interleavings unexplored.
+ * leave whole kinds of interleavings unexplored. Sizes come from a target's {@link ScenarioProfile}: 64 KiB parts
+ * for the local server, S3's 5 MiB minimum for RGW.
  */
 import fc from "fast-check"
 import type { FaultRates } from "./FaultProxy.ts"
@@ -39,38 +40,71 @@ export interface HttpScenario {
 /** Off in about a third of scenarios, otherwise low to heavy; fast-check's own doubles cluster at 0. */
 const rate = (max: number) => fc.constantFrom(0, 0, max / 4, max / 2, max)
 
-export const httpScenarioArbitrary: fc.Arbitrary<HttpScenario> = fc.record({
-  sizeBytes: fc.oneof(
-    { weight: 1, arbitrary: fc.constantFrom(0, 1, partSizeBytesMin, partSizeBytesMin + 1) },
-    { weight: 5, arbitrary: fc.integer({ min: 0, max: 1024 * KiB }) }
-  ),
-  partSizeBytes: fc.oneof(fc.constant(partSizeBytesMin), fc.integer({ min: partSizeBytesMin, max: 256 * KiB })),
-  parallelism: fc.integer({ min: 1, max: 4 }),
-  retriesMax: fc.integer({ min: 0, max: 4 }),
-  signatureVersion: fc.constantFrom("v1" as const, "v4" as const),
-  deleteUploadIdOnCancelling: fc.boolean(),
-  faults: fc.record({
-    dropMidBody: rate(0.2),
-    loseResponse: rate(0.2),
-    internalError: rate(0.12),
-    slowDown: rate(0.12)
-  }),
-  crashAfter: fc.array(fc.option(fc.integer({ min: 1, max: 24 }), { freq: 2 }), {
-    minLength: chaosRuns,
-    maxLength: chaosRuns
-  }),
-  stop: fc.option(
-    fc.record({
-      run: fc.integer({ min: 0, max: chaosRuns - 1 }),
-      kind: fc.constantFrom("Pause" as const, "Cancel" as const),
-      afterRequests: fc.integer({ min: 1, max: 8 })
-    }),
-    { freq: 3 }
-  ),
-  proxySeed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  contentSeed: fc.integer({ min: 0, max: 255 })
-})
+/** The sizes a target's scenarios are drawn from: the store's smallest part sets the scale of everything else. */
+export interface ScenarioProfile {
+  readonly partSizeBytesMin: number
+  readonly partSizeBytesMax: number
+  /** A few edge sizes, drawn one time in six. */
+  readonly edgeSizesBytes: ReadonlyArray<number>
+  /** The other five times: a source size in this range. */
+  readonly sizeBytesRange: { readonly min: number; readonly max: number }
+  /** Chaos runs crash after 1 to this many requests; scaled to how many requests a run makes. */
+  readonly crashAfterMax: number
+  readonly signatureVersions: ReadonlyArray<"v1" | "v4">
+}
 
-/** The source bytes of a scenario. */
-export const sourceOf = (scenario: HttpScenario): Uint8Array =>
-  Uint8Array.from({ length: scenario.sizeBytes }, (_, i) => (i * 131 + (i >>> 8) * 7 + scenario.contentSeed) & 255)
+/** The local server: parts of 64 to 256 KiB, sources up to 1 MiB, OSS signed V1 or V4. */
+export const localProfile: ScenarioProfile = {
+  partSizeBytesMin,
+  partSizeBytesMax: 256 * KiB,
+  edgeSizesBytes: [0, 1, partSizeBytesMin, partSizeBytesMin + 1],
+  sizeBytesRange: { min: 0, max: 1024 * KiB },
+  crashAfterMax: 24,
+  signatureVersions: ["v1", "v4"]
+}
+
+/** Scenarios for `profile`; with {@link localProfile} the very arbitrary the local suite has always drawn from. */
+export const scenarioArbitrary = (profile: ScenarioProfile): fc.Arbitrary<HttpScenario> =>
+  fc.record({
+    sizeBytes: fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom(...profile.edgeSizesBytes) },
+      { weight: 5, arbitrary: fc.integer(profile.sizeBytesRange) }
+    ),
+    partSizeBytes: fc.oneof(
+      fc.constant(profile.partSizeBytesMin),
+      fc.integer({ min: profile.partSizeBytesMin, max: profile.partSizeBytesMax })
+    ),
+    parallelism: fc.integer({ min: 1, max: 4 }),
+    retriesMax: fc.integer({ min: 0, max: 4 }),
+    signatureVersion: fc.constantFrom(...profile.signatureVersions),
+    deleteUploadIdOnCancelling: fc.boolean(),
+    faults: fc.record({
+      dropMidBody: rate(0.2),
+      loseResponse: rate(0.2),
+      internalError: rate(0.12),
+      slowDown: rate(0.12)
+    }),
+    crashAfter: fc.array(fc.option(fc.integer({ min: 1, max: profile.crashAfterMax }), { freq: 2 }), {
+      minLength: chaosRuns,
+      maxLength: chaosRuns
+    }),
+    stop: fc.option(
+      fc.record({
+        run: fc.integer({ min: 0, max: chaosRuns - 1 }),
+        kind: fc.constantFrom("Pause" as const, "Cancel" as const),
+        afterRequests: fc.integer({ min: 1, max: 8 })
+      }),
+      { freq: 3 }
+    ),
+    proxySeed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    contentSeed: fc.integer({ min: 0, max: 255 })
+  })
+
+export const httpScenarioArbitrary: fc.Arbitrary<HttpScenario> = scenarioArbitrary(localProfile)
+
+/** The source bytes of a scenario (a plain loop: the RGW scenarios' sources run to tens of MiB). */
+export const sourceOf = (scenario: HttpScenario): Uint8Array => {
+  const bytes = new Uint8Array(scenario.sizeBytes)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + (i >>> 8) * 7 + scenario.contentSeed) & 255
+  return bytes
+}

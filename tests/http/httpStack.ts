@@ -1,87 +1,56 @@
 /**
- * The pieces every HTTP fault test stands on: a local OSS server (memory storage) with the fault proxy in front,
- * both closed with the scope; OSS stores pointed at either; and a `fetch` that tags requests with their run.
+ * The pieces every HTTP fault test stands on: a target store (by default a local OSS server, see
+ * {@link ./httpTargets.ts}) with the fault proxy in front, both closed with the scope; stores pointed at either; and
+ * a `fetch` that tags requests with their run.
  */
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as Scope from "effect/Scope"
-import * as LocalOssServer from "../../adapters/node/server/LocalOssServer.ts"
-import * as OssCredentials from "../../adapters/oss/OssCredentials.ts"
-import * as OssEndpoint from "../../adapters/oss/OssEndpoint.ts"
-import * as OssObjectStore from "../../adapters/oss/OssObjectStore.ts"
-import { ossLimits } from "../../core/Limits.ts"
 import type { ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
 import * as FaultProxy from "./FaultProxy.ts"
-import { partSizeBytesMin } from "./HttpScenario.ts"
 import type { RunEnd } from "./httpInvariants.ts"
+import { type HttpTarget, localTarget, type TargetOptions } from "./httpTargets.ts"
 
-/**
- * Server closes that waited out the 10 s grace for a request handler that never ended: the bug reproduced in
- * AbortedBodyRepro.test.ts. Counted and printed rather than failed, as it depends on a race.
- */
-export const slowCloses = { count: 0 }
-
-const credentials = { accessKeyId: "http-sim-ak", accessKeySecret: "http-sim-secret" }
+export { slowCloses } from "./httpTargets.ts"
 
 export interface Stack {
   readonly proxy: FaultProxy.FaultProxy
-  /** Straight to the server: what checks read, so a check is never itself faulted. */
+  /** Straight to the store: what checks read, so a check is never itself faulted. */
   readonly direct: ObjectStoreShape
   /** Through the proxy: what the upload uses. */
   readonly proxied: ObjectStoreShape
 }
 
-const storeOf = (url: string, signatureVersion: "v1" | "v4") =>
-  OssObjectStore.make({
-    endpoint: OssEndpoint.make(url),
-    // Stable, so the checkpoint id does not depend on which port the proxy got.
-    endpointId: "http-sim",
-    region: "cn-hangzhou",
-    signatureVersion,
-    credentials: OssCredentials.make(credentials),
-    limits: { ...ossLimits, partSizeBytesMin }
-  }).pipe(Effect.provide(FetchHttpClient.layer))
-
-/** A server and its proxy, closed (proxy first) when the scope closes. */
-export const makeStack = (options: {
-  readonly proxySeed: number
-  readonly signatureVersion: "v1" | "v4"
-  readonly serverLimits?: NonNullable<LocalOssServer.LocalOssServerOptions["limits"]>
-  readonly dropDelayMs?: number
-}): Effect.Effect<Stack, never, Scope.Scope> =>
+/** A target and its proxy, closed (proxy first) when the scope closes. */
+export const makeStack = (
+  options: TargetOptions & {
+    readonly proxySeed: number
+    readonly dropDelayMs?: number
+    /** Default {@link localTarget}. */
+    readonly target?: HttpTarget
+    /** Runs on the direct store once the proxy is closed, so no request of the test can still arrive. */
+    readonly afterClose?: (direct: ObjectStoreShape) => Effect.Effect<void>
+  }
+): Effect.Effect<Stack, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const server = yield* Effect.acquireRelease(
-      Effect.promise(() =>
-        LocalOssServer.start({
-          storage: { kind: "memory" },
-          credentials: [credentials],
-          storeLimits: { partSizeBytesMin },
-          ...(options.serverLimits === undefined ? {} : { limits: options.serverLimits })
-        })
-      ),
-      (s) =>
-        Effect.promise(async () => {
-          const startedMs = Date.now()
-          await s.close()
-          if (Date.now() - startedMs > 5_000) slowCloses.count++
-        })
-    )
+    const target = options.target ?? localTarget
+    const opened = yield* target.open(options)
+    const direct = yield* opened.storeAt(opened.url)
+    const afterClose = options.afterClose
+    if (afterClose !== undefined) yield* Effect.addFinalizer(() => afterClose(direct))
     const proxy = yield* Effect.acquireRelease(
       Effect.promise(() =>
         FaultProxy.start({
-          target: server,
+          target: opened.origin,
           seed: options.proxySeed,
+          dialect: target.dialect,
+          maxBodyBytes: target.maxBodyBytes,
           ...(options.dropDelayMs === undefined ? {} : { dropDelayMs: options.dropDelayMs })
         })
       ),
       (p) => Effect.promise(() => p.close())
     )
-    return {
-      proxy,
-      direct: yield* storeOf(server.url, options.signatureVersion),
-      proxied: yield* storeOf(proxy.url, options.signatureVersion)
-    }
+    return { proxy, direct, proxied: yield* opened.storeAt(proxy.url) }
   })
 
 /** `fetch` that marks each request with its run, so the proxy's log splits by run whatever the timing. */

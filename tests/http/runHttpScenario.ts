@@ -1,7 +1,8 @@
 /**
- * Runs one HTTP scenario: a local OSS server (memory storage) behind the fault proxy, and a sequence of runs of
- * the same upload request sharing one persistent checkpoint store, as successive processes would. Chaos runs see
- * faults and crashes; then the network heals and the upload must finish. Invariants are checked after every run.
+ * Runs one HTTP scenario: a target store (a fresh local OSS server by default, or RGW) behind the fault proxy, and
+ * a sequence of runs of the same upload request sharing one persistent checkpoint store, as successive processes
+ * would. Chaos runs see faults and crashes; then the network heals and the upload must finish. Invariants are
+ * checked after every run. On a store scenarios share, the scenario's key is cleaned up when it ends.
  */
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -11,13 +12,14 @@ import * as MemoryByteSource from "../../adapters/memory/MemoryByteSource.ts"
 import * as NodeHasher from "../../adapters/node/NodeHasher.ts"
 import type * as Driver from "../../core/Driver.ts"
 import { CheckpointStore } from "../../core/ports/CheckpointStore.ts"
-import { ObjectStore } from "../../core/ports/ObjectStore.ts"
+import { ObjectStore, type ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
 import { startUpload } from "../../core/ResumableUpload.ts"
 import type { UploadRequest } from "../../core/UploadRequest.ts"
 import * as FaultProxy from "./FaultProxy.ts"
 import { chaosRuns, type HttpScenario, healedRunsMax, sourceOf } from "./HttpScenario.ts"
 import { checkRun, heldParts, type RunEnd } from "./httpInvariants.ts"
 import { describeEnd, makeStack, taggedFetch } from "./httpStack.ts"
+import { forgetKey, type HttpTarget, localTarget } from "./httpTargets.ts"
 import { makeRecordingCheckpoints } from "./recordingCheckpoints.ts"
 import { operationOf } from "./wireInvariants.ts"
 
@@ -27,10 +29,12 @@ export interface ScenarioResult {
   readonly outcomes: ReadonlyArray<string>
   /** `operation fate` of every request, for the suite's coverage line. */
   readonly fates: ReadonlyArray<string>
+  /** Per run that found a checkpoint: how many of its recorded parts the store still held, which it must not resend. */
+  readonly heldAtStart: ReadonlyArray<number>
 }
 
-const bucket = "http-sim"
-const key = "dir/http sim ключ+?.bin"
+/** The default key: a folder, a space, non-ASCII and characters that need encoding in a URL. */
+export const defaultKey = "dir/http sim ключ+?.bin"
 /** Turns a hang into a reported failure long before vitest's own timeout. */
 const runTimeoutMs = 20_000
 
@@ -63,15 +67,26 @@ const attempt = (
     })
   )
 
-export const runHttpScenario = (scenario: HttpScenario): Effect.Effect<ScenarioResult> =>
+export const runHttpScenario = (
+  scenario: HttpScenario,
+  options: { readonly target?: HttpTarget; readonly key?: string } = {}
+): Effect.Effect<ScenarioResult> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const { proxy, direct, proxied } = yield* makeStack(scenario)
+      const target = options.target ?? localTarget
+      const bucket = target.bucket
+      const key = options.key ?? defaultKey
+      const { proxy, direct, proxied } = yield* makeStack({
+        ...scenario,
+        target,
+        ...(target.shared ? { afterClose: (store: ObjectStoreShape) => forgetKey(store, bucket, key) } : {})
+      })
       const checkpoints = makeRecordingCheckpoints()
       const source = sourceOf(scenario)
       const violations: Array<string> = []
       const trace: Array<string> = []
       const outcomes: Array<string> = []
+      const heldAtStart: Array<number> = []
       let completed = false
       let previousCommittedBytes: number | undefined
 
@@ -81,6 +96,7 @@ export const runHttpScenario = (scenario: HttpScenario): Effect.Effect<ScenarioR
         proxy.setRates(chaos ? scenario.faults : FaultProxy.noFaults)
         const found = (yield* checkpoints.startRun)[0]
         const atStart = found === undefined ? undefined : yield* heldParts(direct, { bucket, key }, found)
+        if (atStart !== undefined) heldAtStart.push(atStart.parts.size)
         const progress: Array<{ restarts: number; committedBytes: number }> = []
         const request: UploadRequest = {
           bucket,
@@ -103,7 +119,7 @@ export const runHttpScenario = (scenario: HttpScenario): Effect.Effect<ScenarioR
         )
         const requests = proxy.log.filter((r) => r.tag === tag)
         trace.push(
-          `${tag}${chaos ? "" : " (healed)"}: crashAfter=${crashAfter} stop=${stop?.kind ?? "-"}@${stop?.afterRequests ?? "-"}`,
+          `${tag}${chaos ? "" : " (healed)"}: crashAfter=${crashAfter} stop=${stop?.kind ?? "-"}@${stop?.afterRequests ?? "-"} held=${atStart?.parts.size ?? "-"}`,
           ...requests.map(
             (r) => `  #${r.seq} ${operationOf(r)} ${r.path.split("?")[1] ?? ""} ${r.fate} ${r.status ?? "-"}`
           )
@@ -138,6 +154,7 @@ export const runHttpScenario = (scenario: HttpScenario): Effect.Effect<ScenarioR
       }
       if (violations.length === 0 && !completed)
         violations.push(`no completion within ${healedRunsMax} healed runs: ${outcomes.join(" | ")}`)
-      return { violations, trace, outcomes, fates: proxy.log.map((r) => `${operationOf(r)} ${r.fate}`) }
+      const fates = proxy.log.map((r) => `${operationOf(r)} ${r.fate}`)
+      return { violations, trace, outcomes, fates, heldAtStart }
     })
   )
