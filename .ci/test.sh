@@ -2,7 +2,8 @@
 # The whole test gate, in order, stopping at the first failing stage:
 #   1. typecheck  tsc: core purity gate, portable-adapters gate (both ES2022 only), then the whole repo
 #   2. lint       biome check (formatting, lint rules, import sorting, import boundaries)
-#   3. node       vitest on this machine's Node, without the RGW suites
+#   3. node       vitest on this machine's Node, without the RGW suites (with Chromium installed first, for
+#                 tests/browser; ensure-chromium.sh)
 #   4. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
 #   5. node24     the vitest suite of stage 3 on a pinned Node 24 (installed into .cache/node24/ by ensure-node24.sh)
 #   6. deno       deno check + the simulation suite under Deno
@@ -122,13 +123,22 @@ lint() {
 # The RGW suites, by file name (see the header); they run in the rgw stage only.
 rgw_suites_glob='**/*[rR]gw*.test.ts'
 
+# The browser end-to-end tests (tests/browser) drive a real Chromium from vitest: install it before the vitest stages
+# and make a missing one a failure, so those tests cannot pass by skipping.
+require_chromium() {
+  CHROMIUM_PATH="$(bash .ci/ensure-chromium.sh)"
+  export CHROMIUM_PATH CHROMIUM_REQUIRED=1
+}
+
 node_tests() {
+  require_chromium
   echo "+ vitest run --exclude '$rgw_suites_glob'   (node $(node --version))"
   vitest run --exclude "$rgw_suites_glob"
 }
 
 rgw_tests() {
   local started suites
+  require_chromium
   # The suites and ensure-rgw.sh must agree on where RGW is.
   export RGW_ENDPOINT="${RGW_ENDPOINT:-http://127.0.0.1:${RGW_PORT:-7480}}"
   started="$(bash .ci/ensure-rgw.sh)"
@@ -142,6 +152,7 @@ rgw_tests() {
 
 node24_tests() {
   local node24
+  require_chromium
   node24="$(bash .ci/ensure-node24.sh)"
   echo "+ $node24 node_modules/vitest/vitest.mjs run --exclude '$rgw_suites_glob'   (node $("$node24" --version))"
   "$node24" node_modules/vitest/vitest.mjs run --exclude "$rgw_suites_glob"

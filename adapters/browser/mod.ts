@@ -4,8 +4,9 @@
  * picks the store and merges its layer with this one.
  *
  * With `localStorage` (the default) checkpoints survive a reload, so picking the same file again resumes; the lock
- * is a lease that other tabs honour (see KvCheckpointStore). With `"memory"` nothing outlives the page, and the
- * engine aborts a failed upload instead of leaving parts behind.
+ * is a lease that other tabs honour (see KvCheckpointStore), given up on `pagehide` so a reloaded page resumes at
+ * once (PagehideRelease.ts). With `"memory"` nothing outlives the page, and the engine aborts a failed upload
+ * instead of leaving parts behind.
  *
  * **Gotchas**: `localStorage` is synchronous, per origin and small (about 5 MiB): a 10,000-part checkpoint is about
  * 1.2 MB. It is read only when the layer is used, so the bundle also loads in a worker, as long as the worker
@@ -19,6 +20,7 @@ import type { CheckpointStore } from "../../core/ports/CheckpointStore.ts"
 import type { Hasher } from "../../core/ports/Hasher.ts"
 import * as KvCheckpointStore from "../kv/KvCheckpointStore.ts"
 import * as PortableHasher from "../portable/PortableHasher.ts"
+import * as PagehideRelease from "./PagehideRelease.ts"
 
 /** @category models */
 export interface BrowserBundleOptions {
@@ -26,17 +28,31 @@ export interface BrowserBundleOptions {
   readonly storage?: "localStorage" | "memory"
   /** Key prefix in the storage; default `"resumable-upload/"`, since `localStorage` is shared by the whole origin. */
   readonly prefix?: string
+  /**
+   * How long a lease outlives a page that vanished without `pagehide` (a crashed tab), and how long a tab frozen in
+   * the background keeps its lock; renewed every third of it. Default 30 s.
+   */
+  readonly leaseTtlMs?: number
 }
 
 /** Hasher + CheckpointStore; add an ObjectStore layer to run uploads. @category layers */
 export const layer = (options: BrowserBundleOptions = {}): Layer.Layer<Hasher | CheckpointStore> => {
   const persistent = (options.storage ?? "localStorage") === "localStorage"
-  const checkpoints = KvCheckpointStore.layer({ persistent, prefix: options.prefix ?? "resumable-upload/" }).pipe(
-    Layer.provide(persistent ? KeyValueStore.layerStorage(() => localStorage) : KeyValueStore.layerMemory)
-  )
+  const { prefix = "resumable-upload/", leaseTtlMs } = options
+  const kvOptions = { persistent, prefix, ...(leaseTtlMs === undefined ? {} : { leaseTtlMs }) }
+  const checkpoints = persistent
+    ? Layer.merge(KvCheckpointStore.layer(kvOptions), PagehideRelease.layer()).pipe(
+        Layer.provide(KeyValueStore.layerStorage(() => localStorage))
+      )
+    : KvCheckpointStore.layer(kvOptions).pipe(Layer.provide(KeyValueStore.layerMemory))
   return Layer.mergeAll(PortableHasher.layer, checkpoints)
 }
 
+/**
+ * How request bodies reach `fetch`: a `Blob` in browsers (Chromium sends bytes ten times slower), else bytes.
+ * Override with `Effect.provideService(RequestBodyForm.RequestBodyForm, "bytes")` (DOM emulations under Node).
+ */
+export * as RequestBodyForm from "../http/RequestBodyForm.ts"
 /**
  * The OSS ObjectStore (Alibaba Cloud OSS and the local server), portable too: `OssObjectStore.layer({ endpoint:
  * OssEndpoint.make(url), region, signatureVersion: "v4", credentials: OssCredentials.make(keys) })`.

@@ -20,7 +20,15 @@ import type {
   UploadPartRequest
 } from "../../core/ports/ObjectStore.ts"
 import * as Xml from "../oss/OssXmlParse.ts"
-import { etagOf, malformed, optionalQuery, type StoreAnswer, type StoreTransport, textOf } from "./StoreCall.ts"
+import {
+  etagOf,
+  malformed,
+  optionalQuery,
+  requireEtag,
+  type StoreAnswer,
+  type StoreTransport,
+  textOf
+} from "./StoreCall.ts"
 
 /** @category models */
 export interface ObjectCallsConfig {
@@ -57,6 +65,9 @@ export const make = ({ transport, headerPrefix, checksumsOf }: ObjectCallsConfig
     )
   })
   const stored = (answer: StoreAnswer): StoredChecksums => ({ etag: etagOf(answer), ...checksumsOf(answer) })
+  /** UploadPart and PutObject: the bytes were stored, so the ETag that vouches for them must be there. */
+  const written = (operation: "UploadPart" | "PutObject") => (answer: StoreAnswer) =>
+    Effect.map(requireEtag(operation, answer), (etag): StoredChecksums => ({ etag, ...checksumsOf(answer) }))
   const bodyHeaders = (r: { readonly body: { readonly md5Base64: string } }) => ({
     "content-md5": r.body.md5Base64,
     "content-type": "application/octet-stream"
@@ -82,7 +93,7 @@ export const make = ({ transport, headerPrefix, checksumsOf }: ObjectCallsConfig
         query: { partNumber: String(r.partNumber), uploadId: r.uploadId },
         headers: { ...bodyHeaders(r), ...extraHeaders },
         body: r.body.bytes
-      }).pipe(Effect.map(stored)),
+      }).pipe(Effect.flatMap(written("UploadPart"))),
     listParts: (r) =>
       execute({
         operation: "ListParts",
@@ -130,7 +141,7 @@ export const make = ({ transport, headerPrefix, checksumsOf }: ObjectCallsConfig
         key: r.key,
         headers: { ...bodyHeaders(r), ...metadataHeaders(r), ...extraHeaders },
         body: r.body.bytes
-      }).pipe(Effect.map(stored)),
+      }).pipe(Effect.flatMap(written("PutObject"))),
     head: (r) =>
       execute({ operation: "HeadObject", method: "HEAD", bucket: r.bucket, key: r.key }).pipe(
         Effect.map((a) => ({ sizeBytes: Number(a.headers["content-length"] ?? 0), ...stored(a) })),

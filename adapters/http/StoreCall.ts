@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
 import type { MalformedResponse } from "../oss/OssXmlParse.ts"
 
@@ -47,6 +47,32 @@ export const textOf = (answer: StoreAnswer): string => utf8.decode(answer.body)
 
 /** The answer's ETag header as given (quotes and case untouched), `""` when absent. @category utils */
 export const etagOf = (answer: StoreAnswer): string => answer.headers.etag ?? ""
+
+/**
+ * The ETag of an answer that stored bytes (UploadPart, PutObject), or a final `MissingETag` error. Every OSS and S3
+ * server sends one; an answer without it is nearly always a browser hiding the header because the bucket's CORS
+ * rules do not expose it. Recording such a part would only fail at Complete, after the whole upload, so it fails
+ * here, on the first part, naming the fix.
+ *
+ * @category utils
+ */
+export const requireEtag = (operation: Operation, answer: StoreAnswer): Effect.Effect<string, ObjectStoreError> => {
+  const etag = etagOf(answer)
+  if (etag !== "") return Effect.succeed(etag)
+  const requestId = answer.headers["x-amz-request-id"] ?? answer.headers["x-oss-request-id"]
+  return Effect.fail(
+    new ObjectStoreError({
+      operation,
+      reason: "Remote",
+      status: answer.status,
+      code: "MissingETag",
+      message:
+        `${operation} answered ${answer.status} without an ETag header, so the stored bytes cannot be checked. ` +
+        "In a browser, the bucket's CORS rules must list ETag in ExposeHeaders (ExposeHeader ETag).",
+      ...(requestId === undefined ? {} : { requestId })
+    })
+  )
+}
 
 /** Query parameters whose value is present: `undefined` and `""` are left out, numbers written in decimal. @category utils */
 export const optionalQuery = (

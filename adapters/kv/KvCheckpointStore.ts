@@ -10,7 +10,8 @@
  * **Gotchas**: `KeyValueStore` has no compare-and-set, so the lease is best effort across processes: two claimants
  * reading "free" at the same instant can both write, and the read-back check only catches the slower one; a holder
  * paused longer than the TTL (a frozen background tab) loses it silently. `set` is only as atomic as the
- * underlying store (`layerFileSystem` is NOT; use NodeFileKeyValueStore on Node).
+ * underlying store (`layerFileSystem` is NOT; use NodeFileKeyValueStore on Node). A holder that dies without closing
+ * its scopes (a reloaded page) keeps others out for a TTL unless it calls `releaseLeases` on its way out.
  *
  * @since 0.1.0
  */
@@ -36,7 +37,8 @@ export interface KvCheckpointStoreOptions {
 const decodeLease = Schema.decodeUnknownOption(
   Schema.fromJsonString(Schema.Struct({ owner: Schema.String, expiresAtMs: Schema.Number }))
 )
-const heldByKv = new WeakMap<KeyValueStore.KeyValueStore, Set<string>>()
+/** Per `KeyValueStore` value: the lease keys this process holds, each with its owner token ("" while acquiring). */
+const heldByKv = new WeakMap<KeyValueStore.KeyValueStore, Map<string, string>>()
 
 /** The text primitives, exported so other adapters can reuse them with their own lock. @category constructors */
 export const makeStorage = (
@@ -45,7 +47,7 @@ export const makeStorage = (
 ): Port.CheckpointStorage => {
   const { prefix = "checkpoint/", leaseTtlMs = 30_000 } = options
   const dataPrefix = `${prefix}data/`
-  const held = heldByKv.get(kv) ?? new Set<string>()
+  const held = heldByKv.get(kv) ?? new Map<string, string>()
   heldByKv.set(kv, held)
   const storeError = (method: Port.CheckpointStoreError["method"], checkpointId: string) =>
     Effect.mapError(
@@ -62,7 +64,7 @@ export const makeStorage = (
 
   const acquire = Effect.fnUntraced(function* (id: string, key: string) {
     if (held.has(key)) return yield* locked(id, `checkpoint ${id} is locked in this process`)
-    held.add(key) // in the same synchronous step as the check, so a concurrent fiber fails fast
+    held.set(key, "") // in the same synchronous step as the check, so a concurrent fiber fails fast
     const owner = `${(yield* Random.nextInt).toString(36)}.${(yield* Random.nextInt).toString(36)}`
     const lockError = storeError("lock", id)
     return yield* Effect.gen(function* () {
@@ -78,6 +80,7 @@ export const makeStorage = (
       const after = yield* lockError(readLease(key))
       if (Option.isNone(after) || after.value.owner !== owner)
         return yield* locked(id, `checkpoint ${id}: lost a race for the lease`)
+      held.set(key, owner)
       return owner
     }).pipe(Effect.onError(() => Effect.sync(() => void held.delete(key))))
   })
@@ -120,6 +123,31 @@ export const makeStorage = (
     }
   }
 }
+
+/**
+ * Drops every lease this process holds through `kv` (not one another holder took over), for a holder about to
+ * vanish without closing its scopes (a page on `pagehide`), so the next one need not wait a TTL. The locks stay
+ * held: a holder that lives on after all (back/forward cache) writes its lease again at the next renewal.
+ * Synchronous when `kv` is (`layerStorage` over `localStorage`), so it can run inside the event.
+ *
+ * @category utils
+ */
+export const releaseLeases = (kv: KeyValueStore.KeyValueStore): Effect.Effect<void> =>
+  Effect.forEach(
+    [...(heldByKv.get(kv) ?? [])],
+    ([key, owner]) =>
+      owner === ""
+        ? Effect.void
+        : kv.get(key).pipe(
+            Effect.flatMap((text) =>
+              Option.exists(text === undefined ? Option.none() : decodeLease(text), (lease) => lease.owner === owner)
+                ? kv.remove(key)
+                : Effect.void
+            ),
+            Effect.ignore
+          ),
+    { discard: true }
+  )
 
 /** @category constructors */
 export const make = (kv: KeyValueStore.KeyValueStore, options: KvCheckpointStoreOptions): Port.CheckpointStoreShape =>

@@ -107,6 +107,28 @@ describe("S3 adapter request shapes", () => {
       })
   )
 
+  it.effect(
+    "a 200 without an ETag (CORS hiding it) fails UploadPart and PutObject at once, final, naming the fix",
+    () =>
+      Effect.gen(function* () {
+        const part = body("hidden etag")
+        const uploaded = yield* withStore([{ headers: { "x-amz-request-id": "r-hidden" } }], (store) =>
+          Effect.flip(store.uploadPart({ bucket: "bkt", key: "k", uploadId: "u", partNumber: 1, body: part }))
+        )
+        assert.strictEqual(uploaded.result.code, "MissingETag")
+        assert.strictEqual(uploaded.result.operation, "UploadPart")
+        assert.strictEqual(uploaded.result.requestId, "r-hidden")
+        assert.include(uploaded.result.message, "ExposeHeaders")
+        assert.isFalse(isRetryable(uploaded.result))
+        assert.lengthOf(uploaded.recorded, 1, "not retried")
+        const put = yield* withStore([{}], (store) =>
+          Effect.flip(store.putObject({ bucket: "bkt", key: "k", body: part }))
+        )
+        assert.strictEqual(put.result.code, "MissingETag")
+        assert.strictEqual(put.result.operation, "PutObject")
+      })
+  )
+
   it.effect("virtual-hosted on AWS: bucket in the host, /key signed, CRC-64/NVME on by default", () =>
     Effect.gen(function* () {
       const a = body("first part bytes")

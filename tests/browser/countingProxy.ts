@@ -1,0 +1,109 @@
+/**
+ * A transparent HTTP proxy in front of a store, logging every request it passes on: method, path and query, the
+ * answer's status and CORS headers, or that the client gave up first. The browser tests point the page at it to
+ * count UploadPart requests per part number and to see the CORS preflights, on the wire rather than in the page.
+ *
+ * It forwards the `Host` header untouched, so SigV4 signatures (which sign the host the browser used) still verify
+ * at the store behind it. It can also hold back the requests a predicate picks until `release` (a test that must
+ * interrupt a page while a given part is still in flight).
+ */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+
+/** One request as the proxy saw it. */
+export interface ProxyEntry {
+  readonly method: string
+  readonly path: string
+  readonly query: Readonly<Record<string, string>>
+  readonly origin: string | undefined
+  /** The store's status; 0 when the client went away (an interrupted part) before the answer came. */
+  status: number
+  allowOrigin: string | undefined
+  exposeHeaders: string | undefined
+}
+
+export interface CountingProxy {
+  readonly url: string
+  /** Every request so far, in arrival order. */
+  readonly log: ReadonlyArray<ProxyEntry>
+  /** Holds back every later request that `matches`, until `release`. */
+  readonly hold: (matches: (entry: ProxyEntry) => boolean) => void
+  /** Forwards the held requests whose client is still there, and stops holding. */
+  readonly release: () => void
+  readonly close: () => Promise<void>
+}
+
+const one = (value: string | Array<string> | undefined) => (Array.isArray(value) ? value.join(", ") : value)
+
+/** Starts a proxy on 127.0.0.1 that forwards to `target` (`http://host:port`). */
+export const startCountingProxy = async (target: string): Promise<CountingProxy> => {
+  const upstream = new URL(target)
+  const agent = new http.Agent({ keepAlive: true })
+  const log: Array<ProxyEntry> = []
+  let holding: ((entry: ProxyEntry) => boolean) | undefined
+  let held: Array<() => void> = []
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://proxy")
+    const entry: ProxyEntry = {
+      method: req.method ?? "",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      origin: one(req.headers.origin),
+      status: 0,
+      allowOrigin: undefined,
+      exposeHeaders: undefined
+    }
+    log.push(entry)
+    const forwardRequest = () => {
+      const forward = http.request(
+        {
+          agent,
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers
+        },
+        (answer) => {
+          entry.status = answer.statusCode ?? 0
+          entry.allowOrigin = one(answer.headers["access-control-allow-origin"])
+          entry.exposeHeaders = one(answer.headers["access-control-expose-headers"])
+          res.writeHead(entry.status, answer.headers)
+          answer.pipe(res)
+        }
+      )
+      forward.on("error", () => res.destroy())
+      // The browser aborting an interrupted part must abort it at the store too, as it would without the proxy.
+      res.on("close", () => {
+        if (!res.writableFinished) forward.destroy()
+      })
+      req.pipe(forward)
+    }
+    if (holding?.(entry) !== true) return forwardRequest()
+    let gone = false
+    res.on("close", () => {
+      gone = true
+    })
+    held.push(() => (gone ? undefined : forwardRequest())) // a client that gave up while held is not forwarded
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => resolve())
+  })
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      agent.destroy()
+      server.close(() => resolve())
+    })
+  const hold = (matches: (entry: ProxyEntry) => boolean) => {
+    holding = matches
+  }
+  const release = () => {
+    holding = undefined
+    const waiting = held
+    held = []
+    for (const send of waiting) send()
+  }
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log, hold, release, close }
+}
