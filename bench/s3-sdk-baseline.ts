@@ -5,8 +5,11 @@
  *
  * Usage: AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… npx tsx bench/s3-sdk-baseline.ts <file> <endpoint> <bucket>
  *        [partSizeMiB=8] [parallel=3]
+ * With `HASH=1` each part also gets what resumable-upload computes on the event loop: MD5 (sent as Content-MD5) and
+ * CRC-64, to tell hashing cost apart from the rest.
  * Compare with: resumable-upload put <file> s3://<bucket>/<key> --endpoint <endpoint> (README, "Measured").
  */
+import { createHash } from "node:crypto"
 import { open, stat } from "node:fs/promises"
 import {
   CompleteMultipartUploadCommand,
@@ -14,6 +17,7 @@ import {
   S3Client,
   UploadPartCommand
 } from "@aws-sdk/client-s3"
+import * as Crc64 from "../core/Crc64.ts"
 
 const [file, endpoint, bucket, partMiB = "8", parallelText = "3"] = process.argv.slice(2)
 if (file === undefined || endpoint === undefined || bucket === undefined) {
@@ -36,8 +40,11 @@ const worker = async () => {
     const length = Math.min(partSizeBytes, sizeBytes - n * partSizeBytes)
     const body = new Uint8Array(length)
     await handle.read(body, 0, length, n * partSizeBytes)
+    const hashed = process.env.HASH === "1"
+    const ContentMD5 = hashed ? createHash("md5").update(body).digest("base64") : undefined
+    if (hashed) Crc64.compute(body)
     const answer = await client.send(
-      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n + 1, Body: body })
+      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n + 1, Body: body, ContentMD5 })
     )
     etags[n] = answer.ETag ?? ""
   }
