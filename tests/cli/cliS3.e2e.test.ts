@@ -2,7 +2,8 @@
  * The command line's S3 dialect end to end (issue 4): `put <file> s3://bucket/key` into the embedded store in its S3
  * dialect is SIGKILLed mid-upload and rerun; the rerun resumes the same multipart upload, and `stat` / `get` / `uploads
  * ls` over `s3://` see the finished object and no leftovers. Both dialects share the embedded store's data
- * directory, so the object is also visible as `oss://`.
+ * directory, so the object is also visible as `oss://`. SIGTERM cancels (or, with `--keep-on-cancel`, pauses), and
+ * `uploads gc` aborts what was kept.
  *
  * The same run against Ceph RGW lives in `cliRgw.e2e.test.ts`.
  */
@@ -87,5 +88,42 @@ describe("resumable-upload CLI, S3 dialect", () => {
     assert.match(uploads.stdout, /^0 incomplete uploads in s3:\/\/bucket-s3-e2e\/$/m, launcher.describe(uploads))
     const checkpoints = await launcher.run(["checkpoints", "ls"], { cwd: dir })
     assert.match(checkpoints.stdout, /^0 checkpoints in /m, launcher.describe(checkpoints))
+  }, 180_000)
+
+  it("SIGTERM cancels (upload aborted, checkpoint gone); with --keep-on-cancel it pauses, and uploads gc cleans up", async () => {
+    const dir = join(root, "cancel-s3")
+    mkdirSync(dir)
+    writeFileSync(join(dir, "big.bin"), randomBytes(fileBytes))
+    const uploadsIn = async (bucket: string) => {
+      const r = await launcher.run(["uploads", "ls", `s3://${bucket}`, "--json"], { cwd: dir })
+      assert.strictEqual(r.code, 0, launcher.describe(r))
+      return r.stdout.split("\n").filter((l) => l.startsWith("{")).length
+    }
+    const putUntilProgress = async (target: string, extra: ReadonlyArray<string> = []) => {
+      const run = launcher.start(["put", "big.bin", target, ...putFlags, ...extra], { cwd: dir })
+      await run.waitForOutput(progressLine, 60_000)
+      run.signal("SIGTERM")
+      return run.result(60_000)
+    }
+
+    const cancelled = await putUntilProgress("s3://bucket-cancel/a.bin")
+    assert.strictEqual(cancelled.code, 0, launcher.describe(cancelled))
+    assert.match(cancelled.stdout, /^cancelled: the upload was aborted and its checkpoint removed$/m)
+    assert.strictEqual(await uploadsIn("bucket-cancel"), 0, "the cancelled upload was aborted on the store")
+    const none = await launcher.run(["checkpoints", "ls"], { cwd: dir })
+    assert.match(none.stdout, /^0 checkpoints in /m, launcher.describe(none))
+
+    const kept = await putUntilProgress("s3://bucket-cancel/b.bin", ["--keep-on-cancel"])
+    assert.strictEqual(kept.code, 4, launcher.describe(kept))
+    assert.match(kept.stdout, /^paused with /m, launcher.describe(kept))
+    assert.strictEqual(await uploadsIn("bucket-cancel"), 1, "--keep-on-cancel keeps the upload")
+    const dry = await launcher.run(["uploads", "gc", "s3://bucket-cancel", "--older-than", "0s", "--dry-run"], {
+      cwd: dir
+    })
+    assert.match(dry.stdout, /^1 upload older than 0s found$/m, launcher.describe(dry))
+    assert.strictEqual(await uploadsIn("bucket-cancel"), 1, "a dry run aborts nothing")
+    const gc = await launcher.run(["uploads", "gc", "s3://bucket-cancel", "--older-than", "0s"], { cwd: dir })
+    assert.match(gc.stdout, /^1 upload older than 0s aborted$/m, launcher.describe(gc))
+    assert.strictEqual(await uploadsIn("bucket-cancel"), 0)
   }, 180_000)
 })
