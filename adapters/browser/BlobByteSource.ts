@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import { type ByteSource, SourceReadError } from "../../core/ports/ByteSource.ts"
+import { type ByteSource, outOfRange, SourceReadError } from "../../core/ports/ByteSource.ts"
 
 /** @category models */
 export interface BlobByteSourceOptions {
@@ -41,16 +41,8 @@ export const make = (blob: Blob, options: BlobByteSourceOptions = {}): ByteSourc
     })
 
   const read = (offsetBytes: number, lengthBytes: number): Effect.Effect<Uint8Array, SourceReadError> => {
-    const valid =
-      Number.isSafeInteger(offsetBytes) &&
-      Number.isSafeInteger(lengthBytes) &&
-      offsetBytes >= 0 &&
-      lengthBytes >= 0 &&
-      offsetBytes + lengthBytes <= sizeBytes
-    if (!valid)
-      return Effect.fail(
-        fail(offsetBytes, lengthBytes, `range [${offsetBytes}, +${lengthBytes}) is outside the ${sizeBytes}-byte blob`)
-      )
+    const refused = outOfRange(name, sizeBytes, offsetBytes, lengthBytes)
+    if (refused !== undefined) return Effect.fail(refused)
     return Effect.tryPromise({
       try: () => blob.slice(offsetBytes, offsetBytes + lengthBytes).arrayBuffer(),
       catch: (cause) =>

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import { type ByteSource, SourceReadError } from "../../core/ports/ByteSource.ts"
+import { type ByteSource, outOfRange, SourceReadError } from "../../core/ports/ByteSource.ts"
 
 /** @category constructors */
 export const make = (path: string): Effect.Effect<ByteSource, SourceReadError> =>
@@ -57,24 +57,16 @@ export const make = (path: string): Effect.Effect<ByteSource, SourceReadError> =
       }
     }
 
-    const read = (offsetBytes: number, lengthBytes: number): Effect.Effect<Uint8Array, SourceReadError> =>
-      Number.isSafeInteger(offsetBytes) &&
-      Number.isSafeInteger(lengthBytes) &&
-      offsetBytes >= 0 &&
-      lengthBytes >= 0 &&
-      offsetBytes + lengthBytes <= sizeBytes
-        ? Effect.tryPromise({
+    const read = (offsetBytes: number, lengthBytes: number): Effect.Effect<Uint8Array, SourceReadError> => {
+      const refused = outOfRange(path, sizeBytes, offsetBytes, lengthBytes)
+      return refused !== undefined
+        ? Effect.fail(refused)
+        : Effect.tryPromise({
             try: () => readRange(offsetBytes, lengthBytes),
             catch: (cause) =>
               fail(offsetBytes, lengthBytes, cause instanceof Error ? cause.message : `cannot read ${path}`, cause)
           })
-        : Effect.fail(
-            fail(
-              offsetBytes,
-              lengthBytes,
-              `range [${offsetBytes}, +${lengthBytes}) is outside the ${sizeBytes}-byte file`
-            )
-          )
+    }
 
     // Integer, non-negative ms: the checkpoint schema stores a non-negative Int (see NodeFileByteSource).
     return mtimeMs === undefined

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import { type ByteSource, SourceReadError } from "../../core/ports/ByteSource.ts"
+import { type ByteSource, outOfRange, type SourceReadError } from "../../core/ports/ByteSource.ts"
 
 /** @category models */
 export interface MemoryByteSourceOptions {
@@ -22,22 +22,10 @@ export interface MemoryByteSourceOptions {
 export const make = (bytes: Uint8Array, options: MemoryByteSourceOptions = {}): ByteSource => {
   const name = options.name ?? "memory"
   const read = (offsetBytes: number, lengthBytes: number): Effect.Effect<Uint8Array, SourceReadError> => {
-    const valid =
-      Number.isSafeInteger(offsetBytes) &&
-      Number.isSafeInteger(lengthBytes) &&
-      offsetBytes >= 0 &&
-      lengthBytes >= 0 &&
-      offsetBytes + lengthBytes <= bytes.length
-    return valid
+    const refused = outOfRange(name, bytes.length, offsetBytes, lengthBytes)
+    return refused === undefined
       ? Effect.succeed(bytes.subarray(offsetBytes, offsetBytes + lengthBytes))
-      : Effect.fail(
-          new SourceReadError({
-            sourceName: name,
-            offsetBytes,
-            lengthBytes,
-            message: `range [${offsetBytes}, +${lengthBytes}) is outside the ${bytes.length}-byte source`
-          })
-        )
+      : Effect.fail(refused)
   }
   // exactOptionalPropertyTypes: leave the key out rather than set it to undefined.
   return options.lastModifiedMs === undefined

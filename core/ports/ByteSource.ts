@@ -28,3 +28,29 @@ export interface ByteSource {
   /** Exactly `lengthBytes` bytes starting at `offsetBytes`, or a `SourceReadError`. */
   readonly read: (offsetBytes: number, lengthBytes: number) => Effect.Effect<Uint8Array, SourceReadError>
 }
+
+/**
+ * The error for a read of `[offsetBytes, offsetBytes + lengthBytes)` that does not lie within a source of
+ * `sizeBytes` (negative, fractional or unsafe numbers included), or `undefined` when the range is readable. Every
+ * source checks with this before touching its host, so all of them refuse the same ranges in the same words.
+ *
+ * @category validation
+ */
+export const outOfRange = (
+  sourceName: string,
+  sizeBytes: number,
+  offsetBytes: number,
+  lengthBytes: number
+): SourceReadError | undefined =>
+  Number.isSafeInteger(offsetBytes) &&
+  Number.isSafeInteger(lengthBytes) &&
+  offsetBytes >= 0 &&
+  lengthBytes >= 0 &&
+  offsetBytes + lengthBytes <= sizeBytes
+    ? undefined
+    : new SourceReadError({
+        sourceName,
+        offsetBytes,
+        lengthBytes,
+        message: `range [${offsetBytes}, +${lengthBytes}) is outside the ${sizeBytes}-byte source ${sourceName}`
+      })
