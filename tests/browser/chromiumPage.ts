@@ -13,21 +13,9 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as esbuild from "esbuild"
 import { chromium, type Page } from "playwright-core"
+import { chromiumArgs, chromiumPath } from "../support/chromium.ts"
 import type { PageApi, PageUploadArgs, PageUploadResult } from "./uploadPage.ts"
 
-/** `CHROMIUM_PATH`, default Debian's `/usr/bin/chromium` (docs/environment.md §4.2). */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
-/** Launch flags that work on the Debian Chromium of the CI image. */
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic"
-]
 const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "uploadPage.ts")
 
 /**

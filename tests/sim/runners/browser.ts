@@ -20,22 +20,11 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as esbuild from "esbuild"
 import { type Browser, chromium } from "playwright-core"
+import { chromiumArgs, chromiumPath } from "../../support/chromium.ts"
 import type { SimResult } from "./browser-entry.ts"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
 const outDir = path.join(repoRoot, ".cache", "sim-browser")
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
-/** Launch flags that work on the Debian Chromium of the CI image (docs/environment.md §4.2). */
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic"
-]
 const scenarioCountDefault = 1000
 const timeoutMsDefault = 10 * 60 * 1000
 
