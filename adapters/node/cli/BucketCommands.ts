@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import { ExitCode, line, storeFailed, UsageError } from "./CliErrors.ts"
+import { ExitCode, line, storeCommand, UsageError } from "./CliErrors.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 
@@ -23,7 +23,4 @@ export const create = (options: StoreFlags & { readonly target: string }) =>
     yield* store.createBucket(target.bucket)
     line(`bucket ${target.scheme}://${target.bucket} is ready (${store.description})`)
     return ExitCode.ok
-  }).pipe(
-    Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
-  )
+  }).pipe(storeCommand)

@@ -14,6 +14,8 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { ObjectStoreError } from "../../../core/ports/ObjectStore.ts"
 
 /** @category errors */
@@ -40,3 +42,17 @@ export const storeFailed = (e: ObjectStoreError): number => {
   )
   return ExitCode.failed
 }
+
+/**
+ * A store-facing command as the CLI runs it: its scope (the embedded server, if one was started) closes when it
+ * ends, and a store error becomes exit code 1 with one line on stderr.
+ *
+ * @category output
+ */
+export const storeCommand = <R>(
+  command: Effect.Effect<number, UsageError | ObjectStoreError, R>
+): Effect.Effect<number, UsageError, Exclude<R, Scope.Scope>> =>
+  command.pipe(
+    Effect.scoped,
+    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
+  )

@@ -11,7 +11,7 @@ import * as Crc64 from "../../../core/Crc64.ts"
 import { CheckpointStore } from "../../../core/ports/CheckpointStore.ts"
 import { ObjectStore } from "../../../core/ports/ObjectStore.ts"
 import * as NodeCheckpointStore from "../NodeCheckpointStore.ts"
-import { ExitCode, line, storeFailed } from "./CliErrors.ts"
+import { ExitCode, line, storeCommand } from "./CliErrors.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { formatBytes } from "./Units.ts"
@@ -34,10 +34,7 @@ export const stat = (options: StoreFlags & { readonly target: string; readonly j
         : `${Target.format(target)}\n  size   ${info.sizeBytes} bytes (${formatBytes(info.sizeBytes)})\n  etag   ${info.etag}\n  crc64  ${info.crc64 ?? "(not reported)"}`
     )
     return ExitCode.ok
-  }).pipe(
-    Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
-  )
+  }).pipe(storeCommand)
 
 /** Downloads the object and checks its size and (where the store reports one) CRC-64 against HEAD. @category commands */
 export const get = (options: StoreFlags & { readonly target: string; readonly file: string }) =>
@@ -64,10 +61,7 @@ export const get = (options: StoreFlags & { readonly target: string; readonly fi
     writeFileSync(resolve(options.file), bytes)
     line(`wrote ${options.file}: ${bytes.length} bytes, crc64 ${crc64}`)
     return ExitCode.ok
-  }).pipe(
-    Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
-  )
+  }).pipe(storeCommand)
 
 /** @category commands */
 export const listCheckpoints = (options: { readonly checkpointDir: string; readonly json: boolean }) =>

@@ -7,7 +7,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { type ListedUpload, ObjectStore } from "../../../core/ports/ObjectStore.ts"
-import { ExitCode, line, storeFailed, UsageError } from "./CliErrors.ts"
+import { ExitCode, line, storeCommand, UsageError } from "./CliErrors.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { parseDurationMs } from "./Units.ts"
@@ -44,10 +44,7 @@ export const list = (options: StoreFlags & { readonly target: string; readonly j
     if (!options.json)
       line(`${uploads.length} incomplete upload${uploads.length === 1 ? "" : "s"} in ${Target.format(target)}`)
     return ExitCode.ok
-  }).pipe(
-    Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
-  )
+  }).pipe(storeCommand)
 
 /** @category commands */
 export const abort = (options: StoreFlags & { readonly target: string; readonly uploadId: string }) =>
@@ -59,10 +56,7 @@ export const abort = (options: StoreFlags & { readonly target: string; readonly 
     )
     line(`aborted ${options.uploadId} (${Target.format(target)})`)
     return ExitCode.ok
-  }).pipe(
-    Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
-  )
+  }).pipe(storeCommand)
 
 /** @category commands */
 export const gc = (
@@ -89,7 +83,4 @@ export const gc = (
       )
       return ExitCode.ok
     }).pipe(Effect.provide(store.layer))
-  }).pipe(
-    Effect.scoped,
-    Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(storeFailed(e)))
-  )
+  }).pipe(storeCommand)
