@@ -25,6 +25,15 @@ export interface AuthConfig {
   readonly clockSkewMaxMs: number
 }
 
+/** The verifiers' secret lookup over the configured key pairs, shared by both dialects. @category utils */
+export const secretLookup =
+  (credentials: ReadonlyMap<string, string>) =>
+  (accessKeyId: string): Effect.Effect<Redacted.Redacted<string> | undefined> =>
+    Effect.sync(() => {
+      const secret = credentials.get(accessKeyId)
+      return secret === undefined ? undefined : Redacted.make(secret)
+    })
+
 /** `undefined` when the request may proceed, else the error to answer with. Rejects only on defects. @category utils */
 export const authenticate = async (
   request: OssReceivedRequest,
@@ -33,11 +42,7 @@ export const authenticate = async (
 ): Promise<ModelError | undefined> => {
   const { credentials } = config
   if (credentials === "anonymous") return undefined
-  const lookupSecret = (accessKeyId: string) =>
-    Effect.sync(() => {
-      const secret = credentials.get(accessKeyId)
-      return secret === undefined ? undefined : Redacted.make(secret)
-    })
+  const lookupSecret = secretLookup(credentials)
   const presigned = presignedKind(request.query)
   if (presigned !== undefined) return verifyPresigned(presigned, request, lookupSecret, config.region, nowMs)
 

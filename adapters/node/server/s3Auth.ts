@@ -9,11 +9,10 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
 import { requestTimeMs } from "../../s3/S3Canonical.ts"
 import { type S3ReceivedRequest, type S3VerifyError, verify } from "../../s3/S3SignatureV4.ts"
 import type { ModelError } from "../../sim/MultipartModel.ts"
-import type { AuthConfig } from "./requestAuth.ts"
+import { type AuthConfig, secretLookup } from "./requestAuth.ts"
 import * as S3Errors from "./s3Errors.ts"
 import * as ServerErrors from "./serverErrors.ts"
 
@@ -75,13 +74,8 @@ export const authenticateS3 = async (
       return ServerErrors.requestTimeTooSkewed(requestMs, nowMs, config.clockSkewMaxMs)
     }
   }
-  const lookupSecret = (accessKeyId: string) =>
-    Effect.sync(() => {
-      const secret = credentials.get(accessKeyId)
-      return secret === undefined ? undefined : Redacted.make(secret)
-    })
   return Effect.runPromise(
-    verify(request, lookupSecret, { service: "s3" }).pipe(
+    verify(request, secretLookup(credentials), { service: "s3" }).pipe(
       Effect.match({
         onFailure: (error) => errorOf(error, presigned),
         onSuccess: (): ModelError | undefined => undefined
