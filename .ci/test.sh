@@ -1,30 +1,37 @@
 #!/usr/bin/env bash
 # The whole test gate, in order, stopping at the first failing stage:
-#   1. typecheck  tsc: core purity gate, portable-adapters gate (both ES2022 only), then the whole repo
-#   2. lint       biome check (formatting, lint rules, import sorting, import boundaries)
-#   3. node       vitest on this machine's Node, without the RGW suites (with Chromium installed first, for
-#                 tests/browser; ensure-chromium.sh)
-#   4. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
-#   5. node24     the vitest suite of stage 3 on a pinned Node 24 (installed into .cache/node24/ by ensure-node24.sh)
-#   6. deno       deno check + the simulation suite under Deno
-#   7. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
-#   8. determinism the digests of the simulation runs above agree across runtimes
+#   1. manifests  every package's package.json/tsconfig.json/deno.json matches its code (.ci/packages.mjs: layer
+#                 order, dependencies read off the imports), the lock is complete (.ci/lock-check.mjs)
+#   2. typecheck  tsc -b: each package in its own project (core and the portable adapters: ES2022 only; browser and
+#                 dialects: + DOM; node, server, cli: + Node types), referencing only the packages below it, so an
+#                 import that points up or sideways fails; emits dist/ (JS, .d.ts, source maps); then tests/bench
+#   3. lint       biome check (formatting, lint rules, import sorting, import cycles, import boundaries)
+#   4. node       vitest on the PATH's Node (>= 22.19; .ci/dev provides one), without the RGW suites (with Chromium
+#                 installed first, for tests/browser; ensure-chromium.sh)
+#   5. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
+#   6. node22     the vitest suite of stage 4 on a pinned Node 22 (installed into .cache/ by ensure-node.sh)
+#   7. packages   what a user does: npm pack every package, install the tarballs into a scratch project outside the
+#                 repo, upload to the local server through the published entry points from Node 22, Node 24, Deno
+#                 and Chromium (a bundle the user's bundler makes); the binary from Node and Deno, and its start time
+#   8. deno       deno check, deno publish --dry-run (JSR), the Deno adapter tests, the simulation suite under Deno
+#   9. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
+#  10. determinism the digests of the simulation runs above agree across runtimes
 #
 # RGW suites are the test files whose name contains "rgw" (any case: tests/conformance/rgw.test.ts,
-# tests/adapters/s3Rgw.test.ts, ...). The node and node24 stages exclude them; the rgw stage runs exactly them, once,
+# tests/adapters/s3Rgw.test.ts, ...). The node and node22 stages exclude them; the rgw stage runs exactly them, once,
 # with RGW_REQUIRED=1 so that an RGW that is not there fails the stage instead of skipping (a plain local
 # `npx vitest run` includes them and they skip with a message when RGW is not running). The rgw stage reuses an RGW
 # already answering at RGW_ENDPOINT (default http://127.0.0.1:7480); if it has to start one (data in .cache/rgw/,
 # in RAM), it stops that one again when the stage ends, pass or fail, and leaves any RGW it did not start alone.
 #
 # Environment (all passed through untouched): SIM_SCENARIOS (read by the vitest simulation test),
-# SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE24_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS,
+# SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE22_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS,
 # and ensure-rgw.sh's RGW_ENDPOINT, RGW_PORT, MON_PORT, RGW_DIR, RGW_ACCESS_KEY_ID, RGW_SECRET_ACCESS_KEY.
 # TEST_STAGES="typecheck lint" runs only the named stages (local use; the npm scripts use it).
 #
 # Each stage's output is also kept in .cache/ci/<stage>.log. The last line is `total: N passed, M failed`, summing
-# the vitest counts of the three vitest runs and the two simulation runs (a failing stage without counts adds one
-# failure).
+# the vitest counts of the vitest runs, the two simulation runs and the package checks (a failing stage without
+# counts adds one failure).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,7 +39,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 # Colourless tool output in CI logs.
 if [[ -n "${CI:-}" ]]; then export NO_COLOR=1; fi
 
-stages="${TEST_STAGES:-typecheck lint node rgw node24 deno chromium determinism}"
+stages="${TEST_STAGES:-manifests typecheck lint node rgw node22 packages deno chromium determinism}"
 log_dir="$PWD/.cache/ci"
 mkdir -p "$log_dir"
 summary=()
@@ -47,15 +54,15 @@ counts_of() {
   local name="$1" line
   local log="$log_dir/$name.log"
   case "$name" in
-    node | node24 | rgw)
+    node | node22 | rgw)
       # vitest's summary: " Tests  2 failed | 113 passed (115)"
       line="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *Tests +[0-9]' | tail -n 1 || true)"
       [[ -n "$line" ]] || return 0
       echo "$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)" \
         "$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)"
       ;;
-    deno | chromium)
-      line="$(grep -E '^sim( \(chromium\))?: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+    deno | chromium | packages)
+      line="$(grep -E '^(sim( \(chromium\))?|packages): [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
       [[ -n "$line" ]] || return 0
       sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$line"
       ;;
@@ -102,17 +109,18 @@ run_stage() {
   fi
 }
 
+manifests() {
+  echo "+ node .ci/packages.mjs --check   (package manifests derived from the code; layer order)"
+  node .ci/packages.mjs --check
+  echo "+ node .ci/lock-check.mjs   (npm ci works on a fresh clone)"
+  node .ci/lock-check.mjs
+}
+
 typecheck() {
-  echo "+ tsc -p core   (purity gate: ES2022 only, no DOM/Node types)"
-  tsc -p core
-  echo "+ tsc -p adapters/tsconfig.portable.json   (portable adapters: ES2022 only, no DOM/Node types)"
-  tsc -p adapters/tsconfig.portable.json
-  echo "+ tsc -p adapters/tsconfig.web.json   (browser bundle + portable adapters: ES2022 + DOM, no Node types)"
-  tsc -p adapters/tsconfig.web.json
-  echo "+ tsc -p adapters/tsconfig.deno.json   (Deno adapters against adapters/deno/denoTypes.d.ts, no Node types)"
-  tsc -p adapters/tsconfig.deno.json
-  echo "+ tsc -p .   (whole repo: ES2022 + DOM + Node types)"
-  tsc -p .
+  echo "+ tsc -b   (every package in its own project, referencing only the packages below it; then tests and bench)"
+  tsc -b
+  echo "+ node adapters/cli/bundle.mjs   (the resumable-upload executable, bundled)"
+  node adapters/cli/bundle.mjs
 }
 
 lint() {
@@ -150,19 +158,31 @@ rgw_tests() {
   RGW_REQUIRED=1 vitest run "${suites[@]}"
 }
 
-node24_tests() {
-  local node24
+node22_version="${NODE22_VERSION:-22.23.3}"
+node22_tests() {
+  local node22
   require_chromium
-  node24="$(bash .ci/ensure-node24.sh)"
-  echo "+ $node24 node_modules/vitest/vitest.mjs run --exclude '$rgw_suites_glob'   (node $("$node24" --version))"
-  "$node24" node_modules/vitest/vitest.mjs run --exclude "$rgw_suites_glob"
+  node22="$(bash .ci/ensure-node.sh "$node22_version")"
+  echo "+ $node22 node_modules/vitest/vitest.mjs run --exclude '$rgw_suites_glob'   (node $("$node22" --version))"
+  "$node22" node_modules/vitest/vitest.mjs run --exclude "$rgw_suites_glob"
+}
+
+packages_test() {
+  require_chromium
+  NODE22_BIN="$(bash .ci/ensure-node.sh "$node22_version")" BUN_BIN="$(bash .ci/ensure-bun.sh)" node tests/packages/packageSmoke.mjs
 }
 
 deno_sim() {
   echo "+ deno check tests/sim/runners/deno.ts"
   deno check tests/sim/runners/deno.ts
-  echo "+ deno check core/mod.ts adapters/deno/mod.ts adapters/browser/mod.ts   (the public entry points)"
-  deno check core/mod.ts adapters/deno/mod.ts adapters/browser/mod.ts
+  local entries=(core/mod.ts adapters/{portable,http,oss,s3,sim,deno,browser}/mod.ts)
+  echo "+ deno check ${entries[*]}   (the public entry points of the packages Deno users import)"
+  deno check "${entries[@]}"
+  # --allow-slow-types: Effect services and tagged errors are classes whose superclass is a call
+  # (`Context.Service<…>()(…)`, `Data.TaggedError(…)`), which JSR's fast check cannot type without running it; Deno
+  # users still get full types, from the sources.
+  echo "+ deno publish --dry-run --allow-dirty --allow-slow-types   (the JSR workspace: every package's deno.json)"
+  deno publish --dry-run --allow-dirty --allow-slow-types
   echo "+ deno test -A tests/deno/   (Deno-native adapters)"
   deno test -A tests/deno/
   echo "+ deno run -A tests/sim/runners/deno.ts"
@@ -180,7 +200,7 @@ determinism() {
   # The simulation is seeded and runs on a controlled scheduler and clock, so the same scenarios must run step for
   # step alike on every runtime: each runtime's log carries a digest of all steps, and equal runs must agree.
   local lines
-  lines="$(grep -hoE 'sim digest: [0-9a-f]+ \([0-9]+ scenarios, seed [0-9]+\)' "$log_dir"/node.log "$log_dir"/node24.log "$log_dir"/deno.log "$log_dir"/chromium.log 2>/dev/null || true)"
+  lines="$(grep -hoE 'sim digest: [0-9a-f]+ \([0-9]+ scenarios, seed [0-9]+\)' "$log_dir"/node.log "$log_dir"/node22.log "$log_dir"/deno.log "$log_dir"/chromium.log 2>/dev/null || true)"
   [[ -n "$lines" ]] || { echo "no simulation digests found"; return 1; }
   printf '%s\n' "$lines" | sort | uniq -c
   printf '%s\n' "$lines" | awk '{ key = $4 " " $7; digest[key] = digest[key] " " $3 } END {
@@ -191,11 +211,13 @@ determinism() {
   }'
 }
 
+run_stage manifests manifests
 run_stage typecheck typecheck
 run_stage lint lint
 run_stage node node_tests
 run_stage rgw rgw_tests
-run_stage node24 node24_tests
+run_stage node22 node22_tests
+run_stage packages packages_test
 run_stage deno deno_sim
 run_stage chromium chromium_sim
 run_stage determinism determinism

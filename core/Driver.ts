@@ -24,6 +24,7 @@ import * as RetryPolicy from "./RetryPolicy.ts"
 import { type CannotResumeUpload, InvalidUploadRequest, type UploadFailed } from "./UploadErrors.ts"
 import * as Machine from "./UploadMachine.ts"
 import * as UploadRequest from "./UploadRequest.ts"
+import { transition } from "./UploadTransition.ts"
 
 /** How a run ended without an error. @category models */
 export type UploadOutcome =
@@ -143,7 +144,7 @@ export const run = (
     let reported: Progress.Progress | undefined
     while (!Machine.isTerminal(state)) {
       const event = yield* Queue.take(events)
-      const step = yield* Effect.orDie(Machine.transition(state, event))
+      const step = yield* Effect.orDie(transition(state, event))
       state = step.state
       const progress = Progress.fromState(state)
       if (progress !== undefined && !sameProgress(progress, reported)) {

@@ -50,3 +50,25 @@ export const makeUploader = <E>(layer: Layer.Layer<Driver.Services, E>): Uploade
     dispose: () => runtime.dispose()
   }
 }
+
+/**
+ * One upload as a task, for the runtime packages' `upload()`: builds `services`, resolves the request (opening
+ * the source is an effect), runs it, and releases the services when it ends. `done` rejects with the tagged error
+ * the Effect API fails with. A pause or cancel sent before the upload starts is held until it does.
+ *
+ * @category constructors
+ */
+export const uploadTask = <E, E2>(
+  services: Layer.Layer<Driver.Services, E>,
+  request: Effect.Effect<UploadRequest, E2, Driver.Services>
+): UploadTask => {
+  const runtime = ManagedRuntime.make(services)
+  const events = Effect.runSync(Queue.unbounded<UploadEvent>())
+  const send = (event: UploadEvent) => void Effect.runSync(Queue.offer(events, event))
+  const run = Effect.scoped(Effect.flatMap(request, (r) => Driver.run(r, events)))
+  return {
+    done: runtime.runPromise(run).finally(() => runtime.dispose()),
+    pause: () => send({ _tag: "PauseRequested" }),
+    cancel: () => send({ _tag: "CancelRequested" })
+  }
+}

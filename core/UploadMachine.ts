@@ -1,6 +1,13 @@
 /**
- * The upload state machine: every state, event and command of a resumable multipart upload, and the one pure
- * function that moves between them.
+ * The upload state machine's vocabulary: every state, event and command of a resumable multipart upload, the
+ * settings of one run, and the `Step` a transition yields. Besides the types it holds only `initial`, `isTerminal`
+ * and the `InvalidTransition` error; it imports no step or handler code, so every other part of the machine depends
+ * on it and it on none of them (no import circle):
+ *
+ * - core/UploadMachine.ts         (this file) states, events, commands, `Step`, `initial`, `isTerminal`
+ * - core/UploadTransition.ts      `transition`, and the handlers of the Uploading, Completing and Aborting states
+ * - core/UploadTransitionInit.ts  the handlers of the Init state (load, reconcile, discard, initiate, put)
+ * - core/UploadSteps.ts           the helpers the handlers are built from (start fresh, restart, fill parts, fail, …)
  *
  * ```
  *  Init ─CheckpointLoaded─┬─ fits ──▶ Init(Reconciling) ─PartsListed──────────┐
@@ -20,41 +27,13 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
-import * as Effect from "effect/Effect"
-import * as HashMap from "effect/HashMap"
+import type * as HashMap from "effect/HashMap"
 import type { Checkpoint, PartRecord } from "./Checkpoint.ts"
 import type * as ObjectCheck from "./ObjectCheck.ts"
 import type * as PartPlan from "./PartPlan.ts"
 import type { CallbackResult, ListedPart } from "./ports/ObjectStore.ts"
-import * as Resume from "./Resume.ts"
-import {
-  type CannotResumeReason,
-  type CannotResumeUpload,
-  UploadFailed,
-  type UploadFailureReason
-} from "./UploadErrors.ts"
-import {
-  beginUploading,
-  cancel,
-  causeOf,
-  checkpointOf,
-  completedFrom,
-  failWith,
-  fill,
-  go,
-  holdsEveryPart,
-  isLatePartAnswer,
-  notify,
-  partsOf,
-  pausedFrom,
-  prepend,
-  startFresh,
-  stay,
-  stopInit,
-  toCompleting,
-  unresumable,
-  withCallback
-} from "./UploadSteps.ts"
+import type * as Resume from "./Resume.ts"
+import type { CannotResumeReason, CannotResumeUpload, UploadFailed, UploadFailureReason } from "./UploadErrors.ts"
 
 // ── Settings: fixed for one run ─────────────────────────────────────────────────────────────────────────────────
 
@@ -221,243 +200,5 @@ export const initial = (settings: Settings): UploadState => ({
 export const isTerminal = (state: UploadState): boolean =>
   state._tag === "Completed" || state._tag === "Paused" || state._tag === "Aborted" || state._tag === "Failed"
 
-// ── Transition ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Pure: requirements are `never`, so no port can be reached. @category transitions */
-export const transition = (state: UploadState, event: UploadEvent): Effect.Effect<Step, InvalidTransition> => {
-  const step = (() => {
-    switch (state._tag) {
-      case "Init":
-        return onInit(state, event)
-      case "Uploading":
-        return onUploading(state, event)
-      case "Completing":
-        return onCompleting(state, event)
-      case "Aborting":
-        return onAborting(state, event)
-      default:
-        return undefined
-    }
-  })()
-  return step === undefined
-    ? Effect.fail(new InvalidTransition({ state: state._tag, event: event._tag }))
-    : Effect.succeed(step)
-}
-
 /** The state with a given tag. @category models */
 export type Of<T extends UploadState["_tag"]> = Extract<UploadState, { _tag: T }>
-
-const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
-  // After a restart, answers of the old upload's parts may still be queued (they were sent before the stop). The
-  // queue is FIFO and the new upload's parts start only after UploadInitiated, so such answers land here: drop them.
-  if (isLatePartAnswer(s, e)) return stay(s)
-  switch (e._tag) {
-    case "CheckpointLoaded":
-      return s.step === "LoadingCheckpoint" ? onCheckpointLoaded(s, e) : undefined
-    case "PartsListed":
-      return s.step === "Reconciling" && s.checkpoint !== undefined ? resumeWith(s, s.checkpoint, e.parts) : undefined
-    case "UploadNotFound":
-      if (s.step === "Reconciling" && s.checkpoint !== undefined && holdsEveryPart(s.checkpoint, s.settings)) {
-        // The previous run may have completed the upload and crashed before hearing so: look before restarting.
-        return go({ ...s, step: "VerifyingGone" }, { _tag: "CheckObject", parts: s.checkpoint.parts })
-      }
-      if (s.step === "Reconciling")
-        return unresumable(s.settings, s.restarts, "UploadGone", "the multipart upload no longer exists on the store")
-      return s.step === "DiscardingStale" ? startFresh(s.settings, s.restarts, s.stop) : undefined
-    case "ObjectChecked":
-      if (s.step !== "VerifyingGone") return undefined
-      return e.verdict._tag === "Match" || e.verdict._tag === "Unverifiable"
-        ? go(completedFrom(s.restarts, e.verdict.etag, s.checkpoint), { _tag: "RemoveCheckpoint" })
-        : unresumable(
-            s.settings,
-            s.restarts,
-            "UploadGone",
-            "the multipart upload no longer exists and no matching object was found"
-          )
-    case "UploadAborted":
-      return s.step === "DiscardingStale" && s.checkpoint !== undefined
-        ? prepend(
-            startFresh(s.settings, s.restarts, s.stop),
-            notify({ _tag: "StaleUploadAborted", uploadId: s.checkpoint.uploadId })
-          )
-        : undefined
-    case "UploadInitiated":
-      if (s.step !== "Initiating") return undefined
-      return beginUploading(
-        s.settings,
-        { uploadId: e.uploadId, layout: s.settings.plan, createdAtMs: e.atMs, done: HashMap.empty() },
-        s.restarts,
-        e.atMs,
-        s.stop
-      )
-    case "ObjectPut":
-      return s.step === "Putting"
-        ? go({
-            _tag: "Completed",
-            etag: e.etag,
-            sizeBytes: s.settings.plan.sizeBytes,
-            crc64: e.crc64,
-            partCount: 1,
-            restarts: s.restarts
-          })
-        : undefined
-    case "CommandFailed":
-      if (s.step === "DiscardingStale") return startFresh(s.settings, s.restarts, s.stop) // a stale upload we could not abort is left to gc
-      if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" })
-      return failWith(s.settings, e, s.checkpoint?.uploadId)
-    case "PauseRequested":
-    case "CancelRequested":
-      return stopInit(s, e._tag === "PauseRequested" ? "Pause" : "Cancel")
-    default:
-      return undefined
-  }
-}
-
-const onCheckpointLoaded = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {
-  if (e.corrupt !== undefined) return unresumable(s.settings, s.restarts, "CheckpointCorrupt", e.corrupt)
-  if (e.checkpoint === undefined) return startFresh(s.settings, s.restarts, undefined)
-  const fit = Resume.fit(s.settings.target, e.checkpoint)
-  if (fit._tag === "Unfit") {
-    // A stale upload on this very store is aborted before starting over; one elsewhere is not ours to touch.
-    const sameStore = fit.reason !== "RequestChanged"
-    return unresumable(s.settings, s.restarts, fit.reason, fit.message, sameStore ? e.checkpoint : undefined)
-  }
-  const kept = fit.layout.partSizeBytes !== s.settings.plan.requestedPartSizeBytes
-  return go(
-    { ...s, step: "Reconciling", checkpoint: e.checkpoint },
-    ...(kept
-      ? [
-          notify({
-            _tag: "PartSizeKept",
-            requestedBytes: s.settings.plan.requestedPartSizeBytes,
-            keptBytes: fit.layout.partSizeBytes
-          })
-        ]
-      : []),
-    { _tag: "ListParts", uploadId: e.checkpoint.uploadId }
-  )
-}
-
-const resumeWith = (s: Of<"Init">, checkpoint: Checkpoint, listed: ReadonlyArray<ListedPart>): Step => {
-  const fit = Resume.fit(s.settings.target, checkpoint)
-  if (fit._tag === "Unfit") return unresumable(s.settings, s.restarts, fit.reason, fit.message, checkpoint) // cannot happen: checked on load
-  const { trusted, distrusted } = Resume.reconcile(checkpoint.parts, listed)
-  const upload: Upload = {
-    uploadId: checkpoint.uploadId,
-    layout: fit.layout,
-    createdAtMs: checkpoint.createdAtMs,
-    done: HashMap.fromIterable(trusted.map((part) => [part.partNumber, part] as const))
-  }
-  return prepend(
-    beginUploading(s.settings, upload, s.restarts, checkpoint.updatedAtMs, s.stop),
-    notify({ _tag: "Resumed", uploadId: checkpoint.uploadId, trustedParts: trusted.length, resentParts: distrusted })
-  )
-}
-
-const onUploading = (s: Of<"Uploading">, e: UploadEvent): Step | undefined => {
-  switch (e._tag) {
-    case "PartUploaded": {
-      if (!s.inFlight.has(e.part.partNumber)) return stay(s) // a late answer from a part we stopped waiting for
-      const inFlight = new Set(s.inFlight)
-      inFlight.delete(e.part.partNumber)
-      const upload = { ...s.upload, done: HashMap.set(s.upload.done, e.part.partNumber, e.part) }
-      if (HashMap.size(upload.done) === upload.layout.partCount)
-        return toCompleting(s.settings, upload, s.restarts, e.atMs)
-      return prepend(fill({ ...s, upload, inFlight }), {
-        _tag: "SaveCheckpoint",
-        checkpoint: checkpointOf(s.settings, upload, e.atMs)
-      })
-    }
-    case "UploadNotFound":
-      return prepend(
-        unresumable(
-          s.settings,
-          s.restarts,
-          "UploadGone",
-          "the multipart upload disappeared from the store (expired or aborted elsewhere)"
-        ),
-        { _tag: "StopPartUploads" }
-      )
-    case "CommandFailed":
-      if (e.partNumber !== undefined && !s.inFlight.has(e.partNumber)) return stay(s)
-      return failWith(s.settings, e, s.upload.uploadId)
-    case "PauseRequested":
-      return go(pausedFrom(s.upload, false), { _tag: "StopPartUploads" })
-    case "CancelRequested":
-      return cancel(s.settings, s.upload)
-    default:
-      return undefined
-  }
-}
-
-const onCompleting = (s: Of<"Completing">, e: UploadEvent): Step | undefined => {
-  switch (e._tag) {
-    case "CompleteAnswered":
-    case "ObjectChecked": {
-      const v = e.verdict
-      const callback = e._tag === "CompleteAnswered" ? e.callback : s.callback
-      const done = (etag: string) => withCallback(completedFrom(s.restarts, etag, undefined, s.upload), callback)
-      if (v._tag === "Match") return go(done(v.etag), { _tag: "RemoveCheckpoint" })
-      if (v._tag === "Unverifiable" && e._tag === "CompleteAnswered")
-        return go(withCallback({ ...s, step: "Verifying" }, callback), {
-          _tag: "CheckObject",
-          parts: partsOf(s.upload)
-        })
-      if (v._tag === "Unverifiable")
-        return go(done(v.etag), notify({ _tag: "IntegrityUnverifiable", message: v.message }), {
-          _tag: "RemoveCheckpoint"
-        })
-      if (v._tag === "Mismatch" && e._tag === "CompleteAnswered") {
-        // The store built an object that is not the source: remove it rather than leave wrong bytes behind.
-        const error = new UploadFailed({ reason: "IntegrityMismatch", message: v.message, resumable: false })
-        return go({ _tag: "Failed", error }, { _tag: "DeleteObject" }, { _tag: "RemoveCheckpoint" })
-      }
-      // Missing, or another object at the key: Complete was probably never applied, so the upload is kept.
-      const message =
-        v._tag === "Mismatch"
-          ? `Complete was not confirmed: ${v.message}`
-          : "Complete was not confirmed and no object is at the key"
-      return failWith(s.settings, { reason: "CompletionUnconfirmed", message }, s.upload.uploadId)
-    }
-    case "CompleteUnanswered":
-    case "UploadNotFound":
-      return s.step === "Completing"
-        ? go({ ...s, step: "Verifying" }, { _tag: "CheckObject", parts: partsOf(s.upload) })
-        : undefined
-    case "CommandFailed":
-      return failWith(s.settings, e, s.upload.uploadId)
-    case "PauseRequested":
-    case "CancelRequested":
-      return go(s, notify({ _tag: "StopDeferred", message: "Complete has been sent; the upload finishes first" }))
-    default:
-      return undefined
-  }
-}
-
-/** Aborting waits for the abort's outcome only; late answers to work started before the cancel are dropped. */
-const onAborting = (s: Of<"Aborting">, e: UploadEvent): Step => {
-  switch (e._tag) {
-    case "UploadAborted":
-    case "UploadNotFound":
-      return go(
-        s.failure === undefined ? { _tag: "Aborted", uploadId: s.uploadId } : { _tag: "Failed", error: s.failure },
-        { _tag: "RemoveCheckpoint" }
-      )
-    case "CommandFailed":
-      if (e.command !== "AbortUpload") return stay(s)
-      return go({
-        _tag: "Failed",
-        error: new UploadFailed({
-          reason: e.reason,
-          message: `abort failed: ${e.message}`,
-          resumable: s.settings.persistent,
-          ...causeOf(e)
-        })
-      })
-    default:
-      return stay(s)
-  }
-}
-
-/** The checkpoint for an upload as it stands (re-exported: the driver and tests build checkpoints too). */
-export { checkpointOf }

@@ -1,7 +1,7 @@
 /**
- * The building blocks of `transition` (core/UploadMachine.ts): each returns a `Step` (the next state and the commands
- * to run) and none mutates its input. Kept apart so the machine file reads as states, events, commands and the
- * per-state handlers, top to bottom.
+ * The building blocks of `transition` (core/UploadTransition.ts, core/UploadTransitionInit.ts): each returns a
+ * `Step` (the next state and the commands to run) and none mutates its input. Kept apart so the handlers read as
+ * one case per event; the states, events and commands they work on are defined in core/UploadMachine.ts.
  *
  * @since 0.1.0
  */

@@ -1,5 +1,5 @@
 /**
- * The public entry of core (`import … from "resumable-upload"`): everything a caller needs to run, observe and
+ * The public entry of core (`import … from "@resumable-upload/core"`): everything a caller needs to run, observe and
  * resume uploads, and to write an adapter for a port. Anything not exported here is internal and may change.
  *
  * Exports are listed by name (no `export *`), so adding a function to a core module never widens the public API
@@ -29,7 +29,7 @@ export {
 // ── The request and what it reports while running ──────────────────────────────────────────────────────────────
 export { type Progress, toLegacy } from "./Progress.ts"
 // ── Running an upload (Promise API, for callers who do not write Effect) ───────────────────────────────────────
-export { makeUploader, type Uploader, type UploadTask } from "./PromiseFacade.ts"
+export { makeUploader, type Uploader, type UploadTask, uploadTask } from "./PromiseFacade.ts"
 // ── Ports: the services an upload runs on, and the shapes an adapter implements ─────────────────────────────────
 export type { ByteSource } from "./ports/ByteSource.ts"
 export { SourceReadError } from "./ports/ByteSource.ts"

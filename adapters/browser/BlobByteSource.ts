@@ -13,8 +13,9 @@
  *
  * @since 0.1.0
  */
+
+import { type ByteSource, outOfRange, SourceReadError } from "@resumable-upload/core/ports/ByteSource"
 import * as Effect from "effect/Effect"
-import { type ByteSource, outOfRange, SourceReadError } from "../../core/ports/ByteSource.ts"
 
 /** @category models */
 export interface BlobByteSourceOptions {

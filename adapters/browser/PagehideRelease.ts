@@ -10,10 +10,11 @@
  *
  * @since 0.1.0
  */
+
+import * as KvCheckpointStore from "@resumable-upload/portable/KvCheckpointStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
-import * as KvCheckpointStore from "../kv/KvCheckpointStore.ts"
 
 /** The part of `window` this needs. @category models */
 export interface PageEvents {

@@ -1,30 +1,23 @@
 /**
- * The Deno {@link CheckpointStore}: the KV checkpoint primitives over {@link DenoFileKeyValueStore} (atomic,
- * synced writes; one file per checkpoint) with `persistent: true`, locked by {@link DenoFileLock} (a lock file
- * created with `createNew`) instead of the KV lease, because an `O_EXCL` file is a real cross-process mutex.
+ * The Deno {@link CheckpointStore}: the portable {@link FileCheckpointStore} (atomic checkpoint files, pid-checked
+ * lock files) over {@link DenoFileHost}. Same directory layout as the Node store, so either runtime resumes the
+ * other's uploads.
  *
- * Checkpoints are `<dir>/_data%2F<encoded id>`, locks `<dir>/_<encoded id>.lock`: the Node store's layout, so either
- * runtime resumes the other's uploads. The directory is created on first write or lock, so building the layer
- * cannot fail; a bad directory surfaces as `CheckpointStoreError` on use.
- *
- * **Gotchas**: needs `--allow-read --allow-write` on the directory (and `--allow-sys`, see DenoFileLock). Stale
+ * **Gotchas**: needs `--allow-read --allow-write` on the directory (and `--allow-sys`, see DenoFileHost). Stale
  * locks are only detected on Linux; elsewhere a crashed run's lock file must be deleted by hand.
  *
  * @since 0.1.0
  */
-import * as Layer from "effect/Layer"
-import { type CheckpointStorage, CheckpointStore, make as makeStore } from "../../core/ports/CheckpointStore.ts"
-import * as KvCheckpointStore from "../kv/KvCheckpointStore.ts"
-import * as DenoFileKeyValueStore from "./DenoFileKeyValueStore.ts"
-import * as DenoFileLock from "./DenoFileLock.ts"
+
+import type { CheckpointStorage, CheckpointStore } from "@resumable-upload/core/ports/CheckpointStore"
+import * as FileCheckpointStore from "@resumable-upload/portable/FileCheckpointStore"
+import type * as Layer from "effect/Layer"
+import { DenoFileHost } from "./DenoFileHost.ts"
 
 /** The text primitives (exported for tests that plant raw or corrupt text). @category constructors */
-export const makeStorage = (directory: string): CheckpointStorage => ({
-  // No prefix: the directory already belongs to checkpoints.
-  ...KvCheckpointStore.makeStorage(DenoFileKeyValueStore.make(directory), { persistent: true, prefix: "" }),
-  lock: (id) => DenoFileLock.acquire(directory, id)
-})
+export const makeStorage = (directory: string): CheckpointStorage =>
+  FileCheckpointStore.makeStorage(DenoFileHost, directory)
 
 /** @category layers */
 export const layer = (directory: string): Layer.Layer<CheckpointStore> =>
-  Layer.sync(CheckpointStore, () => makeStore(makeStorage(directory)))
+  FileCheckpointStore.layer(DenoFileHost, directory)

@@ -1,6 +1,6 @@
 /**
  * The `ObjectStore` operations OSS and S3 send alike, over a {@link ./StoreCall.ts} transport: the same methods,
- * sub-resources and XML answers (read with {@link ../oss/OssXmlParse.ts}, which ignores S3's namespace and extra
+ * sub-resources and XML answers (read with {@link ./XmlParse.ts}, which ignores S3's namespace and extra
  * elements). The dialects differ here only by their header prefix (`x-oss-meta-…`, `x-amz-meta-…`) and by the
  * checksums their answers carry; Complete, where they differ most, stays in each dialect.
  *
@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
+
 import type {
   InitiateRequest,
   ObjectStoreError,
@@ -18,8 +18,8 @@ import type {
   PutObjectRequest,
   StoredChecksums,
   UploadPartRequest
-} from "../../core/ports/ObjectStore.ts"
-import * as Xml from "../oss/OssXmlParse.ts"
+} from "@resumable-upload/core/ports/ObjectStore"
+import * as Effect from "effect/Effect"
 import {
   etagOf,
   malformed,
@@ -29,6 +29,7 @@ import {
   type StoreTransport,
   textOf
 } from "./StoreCall.ts"
+import * as Xml from "./XmlParse.ts"
 
 /** @category models */
 export interface ObjectCallsConfig {

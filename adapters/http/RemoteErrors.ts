@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
+import { ObjectStoreError, type Operation } from "@resumable-upload/core/ports/ObjectStore"
 
 /** Response headers (lowercase names as Effect's HTTP client gives them; the OSS mapping accepts any case). @category models */
 export type ResponseHeaders = Readonly<Record<string, string | undefined>>

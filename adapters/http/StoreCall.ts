@@ -8,9 +8,10 @@
  *
  * @since 0.1.0
  */
+
+import { ObjectStoreError, type Operation } from "@resumable-upload/core/ports/ObjectStore"
 import * as Effect from "effect/Effect"
-import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
-import type { MalformedResponse } from "../oss/OssXmlParse.ts"
+import type { MalformedResponse } from "./XmlParse.ts"
 
 /** @category models */
 export interface StoreCall {

@@ -12,12 +12,13 @@
  *
  * @since 0.1.0
  */
+
+import { ObjectStoreError } from "@resumable-upload/core/ports/ObjectStore"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Ref from "effect/Ref"
-import { ObjectStoreError } from "../../core/ports/ObjectStore.ts"
 import type { ErrorMapping } from "./RemoteErrors.ts"
 import * as RequestBodyForm from "./RequestBodyForm.ts"
 import { type StoreAnswer, type StoreCall, type StoreTransport, textOf, unaddressableKey } from "./StoreCall.ts"

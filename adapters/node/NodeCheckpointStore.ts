@@ -1,26 +1,20 @@
 /**
- * The Node {@link CheckpointStore}: the KV checkpoint primitives over {@link NodeFileKeyValueStore} (atomic,
- * fsynced writes; one file per checkpoint) with `persistent: true`, locked by {@link NodeFileLock} (a pid-checked
- * lock file) instead of the KV lease, because a file created with `O_EXCL` is a real cross-process mutex.
- *
- * Checkpoints are `<dir>/_data%2F<encoded id>`, locks `<dir>/_<encoded id>.lock`. The directory is created on first
- * write or lock, so building the layer cannot fail; a bad directory surfaces as `CheckpointStoreError` on use.
+ * The Node {@link CheckpointStore}: the portable {@link FileCheckpointStore} (atomic checkpoint files, pid-checked
+ * lock files) over {@link NodeFileHost}. Same directory layout as the Deno store, so either runtime resumes the
+ * other's uploads.
  *
  * @since 0.1.0
  */
-import * as Layer from "effect/Layer"
-import { type CheckpointStorage, CheckpointStore, make as makeStore } from "../../core/ports/CheckpointStore.ts"
-import * as KvCheckpointStore from "../kv/KvCheckpointStore.ts"
-import * as NodeFileKeyValueStore from "./NodeFileKeyValueStore.ts"
-import * as NodeFileLock from "./NodeFileLock.ts"
+
+import type { CheckpointStorage, CheckpointStore } from "@resumable-upload/core/ports/CheckpointStore"
+import * as FileCheckpointStore from "@resumable-upload/portable/FileCheckpointStore"
+import type * as Layer from "effect/Layer"
+import { NodeFileHost } from "./NodeFileHost.ts"
 
 /** The text primitives (exported for tests that plant raw or corrupt text). @category constructors */
-export const makeStorage = (directory: string): CheckpointStorage => ({
-  // No prefix: the directory already belongs to checkpoints.
-  ...KvCheckpointStore.makeStorage(NodeFileKeyValueStore.make(directory), { persistent: true, prefix: "" }),
-  lock: (id) => NodeFileLock.acquire(directory, id)
-})
+export const makeStorage = (directory: string): CheckpointStorage =>
+  FileCheckpointStore.makeStorage(NodeFileHost, directory)
 
 /** @category layers */
 export const layer = (directory: string): Layer.Layer<CheckpointStore> =>
-  Layer.sync(CheckpointStore, () => makeStore(makeStorage(directory)))
+  FileCheckpointStore.layer(NodeFileHost, directory)

@@ -9,9 +9,9 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
+import { Hasher, type IncrementalHash, pureCrc64 } from "@resumable-upload/core/ports/Hasher"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { Hasher, type IncrementalHash, pureCrc64 } from "../../core/ports/Hasher.ts"
 
 const md5 = (): IncrementalHash<Uint8Array> => {
   const hash = createHash("md5")

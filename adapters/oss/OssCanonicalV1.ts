@@ -12,7 +12,8 @@
  *
  * @since 0.1.0
  */
-import { compareCodePoints, headerMap } from "./OssCanonical.ts"
+import { compareCodePoints } from "@resumable-upload/http/CodePointOrder"
+import { headerMap } from "@resumable-upload/http/HeaderMap"
 import type { OssReceivedRequest } from "./OssSigning.ts"
 
 /** GOv2 `requiredSignedParametersMap`; query keys starting with `x-oss-` are signed as well. @category constants */

@@ -12,9 +12,12 @@
  *
  * @since 0.1.0
  */
+
+import { compareCodePoints } from "@resumable-upload/http/CodePointOrder"
+import { sha256Hex } from "@resumable-upload/http/Crypto"
+import { headerMap } from "@resumable-upload/http/HeaderMap"
+import { uriEncode } from "@resumable-upload/http/UriEncoding"
 import * as Effect from "effect/Effect"
-import { compareCodePoints, headerMap, uriEncode } from "./OssCanonical.ts"
-import { sha256Hex } from "./OssCrypto.ts"
 import type { OssReceivedRequest } from "./OssSigning.ts"
 
 /** @category constants */

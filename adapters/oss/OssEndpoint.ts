@@ -10,6 +10,8 @@
  *
  * @since 0.1.0
  */
+import { parseEndpointUrl } from "@resumable-upload/http/EndpointUrl"
+
 /** @category models */
 export type Addressing = "virtual-hosted" | "path" | "cname"
 
@@ -20,15 +22,10 @@ export interface OssEndpoint {
   readonly addressing: Addressing
 }
 
-const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/
-
 /** Parses an endpoint URL; a bare host gets `https://`. @category constructors */
 export const make = (endpoint: string, addressing?: Addressing): OssEndpoint => {
-  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`)
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new TypeError(`endpoint must be http or https: ${endpoint}`)
-  const local = ipv4.test(url.hostname) || url.hostname.startsWith("[") || url.hostname === "localhost"
-  return { origin: url.origin, addressing: addressing ?? (local ? "path" : "virtual-hosted") }
+  const { origin, defaultAddressing } = parseEndpointUrl(endpoint)
+  return { origin, addressing: addressing ?? defaultAddressing }
 }
 
 /** Stable identity for checkpoints: the same store reached the same way. @category utils */

@@ -8,15 +8,15 @@
  *
  * @since 0.1.0
  */
-import type { Operation } from "../../core/ports/ObjectStore.ts"
+import type { Operation } from "@resumable-upload/core/ports/ObjectStore"
 import {
   codeFromStatus,
   type ErrorMapping,
   fallbackMessage,
   type ResponseHeaders,
   remoteError
-} from "../http/RemoteErrors.ts"
-import { errorBodyIn, type OssErrorBody } from "./OssXmlError.ts"
+} from "@resumable-upload/http/RemoteErrors"
+import { type ErrorBody, errorBodyIn } from "@resumable-upload/http/XmlErrorBody"
 
 const headerOf = (headers: ResponseHeaders, name: string): string | undefined => {
   for (const [key, value] of Object.entries(headers)) {
@@ -45,7 +45,7 @@ export const errorBodyOf = (
   operation: Operation,
   headers: ResponseHeaders,
   bodyText: string
-): OssErrorBody | undefined => {
+): ErrorBody | undefined => {
   const fromHeader = bodyText.trim() === "" ? headerOf(headers, "x-oss-err") : undefined
   return errorBodyIn(operation, fromHeader === undefined ? bodyText : fromBase64(fromHeader))
 }

@@ -12,24 +12,25 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import type * as HttpClient from "effect/http/HttpClient"
-import * as Layer from "effect/Layer"
-import * as Crc64 from "../../core/Crc64.ts"
-import { type DialectLimits, ossLimits } from "../../core/Limits.ts"
+
+import * as Crc64 from "@resumable-upload/core/Crc64"
+import { type DialectLimits, ossLimits } from "@resumable-upload/core/Limits"
 import {
   type CompleteAnswer,
   ObjectStore,
   type ObjectStoreShape,
   type UploadCallback
-} from "../../core/ports/ObjectStore.ts"
-import * as ObjectCalls from "../http/ObjectCalls.ts"
-import { etagOf, malformed, type StoreAnswer, textOf } from "../http/StoreCall.ts"
+} from "@resumable-upload/core/ports/ObjectStore"
+import { buildCompleteBody } from "@resumable-upload/http/CompleteXml"
+import * as ObjectCalls from "@resumable-upload/http/ObjectCalls"
+import { etagOf, malformed, type StoreAnswer, textOf } from "@resumable-upload/http/StoreCall"
+import * as Xml from "@resumable-upload/http/XmlParse"
+import * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
 import { identity } from "./OssEndpoint.ts"
 import { toObjectStoreError } from "./OssErrorMapping.ts"
 import { make as makeTransport, type OssClientConfig } from "./OssTransport.ts"
-import { buildCompleteBody } from "./OssXmlComplete.ts"
-import * as Xml from "./OssXmlParse.ts"
 
 /** @category models */
 export interface OssStoreConfig extends OssClientConfig {

@@ -6,12 +6,15 @@
  *
  * @since 0.1.0
  */
+
+import { constantTimeEqual } from "@resumable-upload/http/Crypto"
+import { headerMap, withHeaders } from "@resumable-upload/http/HeaderMap"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { epochMillis, formatHttpDate, headerMap, withHeaders } from "./OssCanonical.ts"
+import { epochMillis, formatHttpDate } from "./OssCanonical.ts"
 import { dateSlot, stringToSign } from "./OssCanonicalV1.ts"
 import type { OssCredentials } from "./OssCredentials.ts"
-import { constantTimeEqual, hmacSha1, toBase64 } from "./OssCrypto.ts"
+import { hmacSha1, toBase64 } from "./OssCrypto.ts"
 import {
   type LookupSecret,
   MalformedAuthorization,

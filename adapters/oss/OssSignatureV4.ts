@@ -8,9 +8,12 @@
  *
  * @since 0.1.0
  */
+
+import { constantTimeEqual, hmacSha256, toHex } from "@resumable-upload/http/Crypto"
+import { headerMap, withHeaders } from "@resumable-upload/http/HeaderMap"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { epochMillis, formatIso8601Basic, headerMap, withHeaders } from "./OssCanonical.ts"
+import { epochMillis, formatIso8601Basic } from "./OssCanonical.ts"
 import {
   algorithm,
   canonicalRequest,
@@ -21,7 +24,6 @@ import {
   unsignedPayload
 } from "./OssCanonicalV4.ts"
 import type { OssCredentials } from "./OssCredentials.ts"
-import { constantTimeEqual, hmacSha256, toHex } from "./OssCrypto.ts"
 import {
   type LookupSecret,
   MalformedAuthorization,

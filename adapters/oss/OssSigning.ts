@@ -8,10 +8,12 @@
  *
  * @since 0.1.0
  */
+
+import { headerMap } from "@resumable-upload/http/HeaderMap"
 import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
-import { headerMap, parseOssDate } from "./OssCanonical.ts"
+import { parseOssDate } from "./OssCanonical.ts"
 import type { OssCredentials } from "./OssCredentials.ts"
 
 /**

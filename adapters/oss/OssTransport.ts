@@ -8,10 +8,11 @@
  *
  * @since 0.1.0
  */
+
+import type { StoreCall, StoreTransport } from "@resumable-upload/http/StoreCall"
+import * as StoreExecutor from "@resumable-upload/http/StoreExecutor"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import type { StoreCall, StoreTransport } from "../http/StoreCall.ts"
-import * as StoreExecutor from "../http/StoreExecutor.ts"
 import type { OssCredentials } from "./OssCredentials.ts"
 import { type OssEndpoint, urlOf } from "./OssEndpoint.ts"
 import { errorBodyOf, toObjectStoreError } from "./OssErrorMapping.ts"

@@ -8,7 +8,8 @@
  *
  * @since 0.1.0
  */
-import { encodeUrlKey, presentElements, renderXmlDocument, type XmlElement } from "./OssXmlText.ts"
+import { encodeUrlKey } from "@resumable-upload/http/UriEncoding"
+import { presentElements, renderXmlDocument, type XmlElement } from "@resumable-upload/http/XmlText"
 
 /** @category models */
 export interface EncodingOption {

@@ -10,9 +10,10 @@
  *
  * @since 0.1.0
  */
+
+import { Hasher, type IncrementalHash, pureCrc64 } from "@resumable-upload/core/ports/Hasher"
 import * as Layer from "effect/Layer"
 import SparkMD5 from "spark-md5"
-import { Hasher, type IncrementalHash, pureCrc64 } from "../../core/ports/Hasher.ts"
 
 /** Bounds spark-md5's per-append copy (it concatenates its 0..63 byte tail with the whole chunk). */
 const appendSliceBytes = 1024 * 1024

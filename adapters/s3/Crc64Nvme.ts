@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import * as Crc64 from "../../core/Crc64.ts"
+import * as Crc64 from "@resumable-upload/core/Crc64"
 
 const nvme = Crc64.make(0x9a6c9329ac4bc9b5n)
 

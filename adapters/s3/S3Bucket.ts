@@ -10,10 +10,11 @@
  *
  * @since 0.1.0
  */
+
+import { ObjectStoreError } from "@resumable-upload/core/ports/ObjectStore"
+import { renderXmlDocument } from "@resumable-upload/http/XmlText"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import { ObjectStoreError } from "../../core/ports/ObjectStore.ts"
-import { renderXmlDocument } from "../oss/OssXmlText.ts"
 import type { S3StoreConfig } from "./S3ObjectStore.ts"
 import { make as makeTransport } from "./S3Transport.ts"
 import { s3Namespace } from "./S3XmlComplete.ts"

@@ -8,12 +8,14 @@
  *
  * Where S3 differs from OSS V4: the URI is the real request path (`/key` virtual-hosted, `/bucket/key` path-style),
  * encoded once (S3 is the AWS service that does not double-encode or normalise the path); an empty query value is
- * written `k=`; `host` is signed, with its `:port`. The RFC 3986 encoder, header map and code-point order are the OSS
- * ones, so both dialects of the emulator canonicalise a key the same way.
+ * written `k=`; `host` is signed, with its `:port`. The RFC 3986 encoder, header map and code-point order are the
+ * shared ones of `@resumable-upload/http`, which OSS V4 uses too, so both dialects canonicalise a key the same way.
  *
  * @since 0.1.0
  */
-import { compareCodePoints, headerMap, uriEncode } from "../oss/OssCanonical.ts"
+import { compareCodePoints } from "@resumable-upload/http/CodePointOrder"
+import { headerMap } from "@resumable-upload/http/HeaderMap"
+import { uriEncode } from "@resumable-upload/http/UriEncoding"
 
 /** @category constants */
 export const algorithm = "AWS4-HMAC-SHA256"

@@ -11,10 +11,11 @@
  *
  * @since 0.1.0
  */
+
+import { ObjectStoreError, type ObjectStoreShape } from "@resumable-upload/core/ports/ObjectStore"
+import { malformed, type StoreTransport, textOf } from "@resumable-upload/http/StoreCall"
+import * as Xml from "@resumable-upload/http/XmlParse"
 import * as Effect from "effect/Effect"
-import { ObjectStoreError, type ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
-import { malformed, type StoreTransport, textOf } from "../http/StoreCall.ts"
-import * as Xml from "../oss/OssXmlParse.ts"
 import * as S3Checksum from "./S3Checksum.ts"
 import { errorBodyOf, statusOfCode, toObjectStoreError } from "./S3ErrorMapping.ts"
 import { buildS3CompleteBody } from "./S3XmlComplete.ts"

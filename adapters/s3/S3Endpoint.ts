@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import * as OssEndpoint from "../oss/OssEndpoint.ts"
+import { parseEndpointUrl } from "@resumable-upload/http/EndpointUrl"
 
 /** @category models */
 export type S3Addressing = "virtual-hosted" | "path"
@@ -24,8 +24,9 @@ export interface S3Endpoint {
 
 /** Parses an endpoint URL; a bare host gets `https://`; IP and `localhost` default to path-style. @category constructors */
 export const make = (endpoint: string, addressing?: S3Addressing): S3Endpoint => {
-  const parsed = OssEndpoint.make(endpoint, addressing)
-  return { origin: parsed.origin, addressing: parsed.addressing === "path" ? "path" : "virtual-hosted" }
+  const { origin, defaultAddressing } = parseEndpointUrl(endpoint)
+  // S3 has no CNAME style: anything but `path` from an untyped caller is virtual-hosted.
+  return { origin, addressing: (addressing ?? defaultAddressing) === "path" ? "path" : "virtual-hosted" }
 }
 
 /** Stable identity for checkpoints: the same store reached the same way. @category utils */

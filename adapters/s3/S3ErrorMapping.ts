@@ -4,16 +4,16 @@
  * (HEAD answers never have one), and a region hint when the store names the region it expected.
  *
  * The `<Error>` envelope is the OSS one minus OSS's `EC` and `x-oss-err`, so the XML reading is shared with the OSS
- * adapter ({@link ../oss/OssXmlError.ts}); the headers and codes here are S3's.
+ * adapter ({@link ../http/XmlErrorBody.ts}); the headers and codes here are S3's.
  *
  * @since 0.1.0
  */
-import type { Operation } from "../../core/ports/ObjectStore.ts"
-import { codeFromStatus, type ErrorMapping, fallbackMessage, remoteError } from "../http/RemoteErrors.ts"
-import { errorBodyIn, type OssErrorBody } from "../oss/OssXmlError.ts"
+import type { Operation } from "@resumable-upload/core/ports/ObjectStore"
+import { codeFromStatus, type ErrorMapping, fallbackMessage, remoteError } from "@resumable-upload/http/RemoteErrors"
+import { type ErrorBody, errorBodyIn } from "@resumable-upload/http/XmlErrorBody"
 
 /** The parsed `<Error>` of a body, `undefined` when the body is empty or not an error document. @category decoding */
-export const errorBodyOf = (operation: Operation, bodyText: string): OssErrorBody | undefined =>
+export const errorBodyOf = (operation: Operation, bodyText: string): ErrorBody | undefined =>
   errorBodyIn(operation, bodyText)
 
 // Codes S3 documents as server-side (5xx) faults; used for a `200` whose body is an `<Error>` (Complete), so that

@@ -9,12 +9,13 @@
  *
  * @since 0.1.0
  */
+
+import { type DialectLimits, s3Limits } from "@resumable-upload/core/Limits"
+import { ObjectStore, type ObjectStoreShape } from "@resumable-upload/core/ports/ObjectStore"
+import * as ObjectCalls from "@resumable-upload/http/ObjectCalls"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
-import { type DialectLimits, s3Limits } from "../../core/Limits.ts"
-import { ObjectStore, type ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
-import * as ObjectCalls from "../http/ObjectCalls.ts"
 import * as Crc64Nvme from "./Crc64Nvme.ts"
 import * as S3Checksum from "./S3Checksum.ts"
 import { makeComplete } from "./S3Complete.ts"

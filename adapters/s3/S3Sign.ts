@@ -8,10 +8,11 @@
  *
  * @since 0.1.0
  */
+
+import { hmacSha256, sha256Hex, toHex } from "@resumable-upload/http/Crypto"
+import { headerMap, withHeaders } from "@resumable-upload/http/HeaderMap"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { headerMap, withHeaders } from "../oss/OssCanonical.ts"
-import { hmacSha256, sha256Hex, toHex } from "../oss/OssCrypto.ts"
 import {
   algorithm,
   type CanonicalInput,

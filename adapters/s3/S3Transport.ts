@@ -11,12 +11,13 @@
  *
  * @since 0.1.0
  */
+
+import { toHex } from "@resumable-upload/http/Crypto"
+import type { StoreCall, StoreTransport } from "@resumable-upload/http/StoreCall"
+import * as StoreExecutor from "@resumable-upload/http/StoreExecutor"
+import { uriEncode } from "@resumable-upload/http/UriEncoding"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import type { StoreCall, StoreTransport } from "../http/StoreCall.ts"
-import * as StoreExecutor from "../http/StoreExecutor.ts"
-import { uriEncode } from "../oss/OssCanonical.ts"
-import { toHex } from "../oss/OssCrypto.ts"
 import { emptyPayloadSha256, encodePath, parseAmzDate, unsignedPayload } from "./S3Canonical.ts"
 import type { S3Credentials } from "./S3Credentials.ts"
 import { type S3Endpoint, targetOf } from "./S3Endpoint.ts"

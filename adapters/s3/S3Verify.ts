@@ -10,10 +10,11 @@
  *
  * @since 0.1.0
  */
+
+import { constantTimeEqual } from "@resumable-upload/http/Crypto"
+import { headerMap } from "@resumable-upload/http/HeaderMap"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { headerMap } from "../oss/OssCanonical.ts"
-import { constantTimeEqual } from "../oss/OssCrypto.ts"
 import { algorithm, maxPresignSeconds, parseAmzDate, scope, unsignedPayload } from "./S3Canonical.ts"
 import { compute } from "./S3Sign.ts"
 import {

@@ -12,9 +12,15 @@
  *
  * @since 0.1.0
  */
-import * as Crc64 from "../../core/Crc64.ts"
-import type { Dialect, DialectLimits } from "../../core/Limits.ts"
-import type { ListedPart, ListedUpload, PartsPage, StoredChecksums, UploadsPage } from "../../core/ports/ObjectStore.ts"
+import * as Crc64 from "@resumable-upload/core/Crc64"
+import type { Dialect, DialectLimits } from "@resumable-upload/core/Limits"
+import type {
+  ListedPart,
+  ListedUpload,
+  PartsPage,
+  StoredChecksums,
+  UploadsPage
+} from "@resumable-upload/core/ports/ObjectStore"
 import { allParts, assemble, listedParts, type StoredPart } from "./modelCompletion.ts"
 import * as Errors from "./modelErrors.ts"
 import { fail, type ModelResult, ok } from "./modelErrors.ts"

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { ObjectStoreError, type Operation } from "../../core/ports/ObjectStore.ts"
+import { ObjectStoreError, type Operation } from "@resumable-upload/core/ports/ObjectStore"
 
 /** @category models */
 export type Fate = "Deliver" | "Drop" | "LoseResponse" | "ServerError" | "Throttle"

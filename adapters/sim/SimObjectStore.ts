@@ -6,9 +6,15 @@
  *
  * @since 0.1.0
  */
+
+import {
+  ObjectStore,
+  ObjectStoreError,
+  type ObjectStoreShape,
+  type Operation
+} from "@resumable-upload/core/ports/ObjectStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { ObjectStore, ObjectStoreError, type ObjectStoreShape, type Operation } from "../../core/ports/ObjectStore.ts"
 import type { MultipartModel } from "./MultipartModel.ts"
 import type { ModelResult } from "./modelErrors.ts"
 import type { SimNetwork } from "./SimNetwork.ts"

@@ -7,9 +7,9 @@
  *
  * @since 0.1.0
  */
-import * as Crc64 from "../../core/Crc64.ts"
-import type { Dialect, DialectLimits } from "../../core/Limits.ts"
-import { type CompletedPart, normalizeEtag } from "../../core/ports/ObjectStore.ts"
+import * as Crc64 from "@resumable-upload/core/Crc64"
+import type { Dialect, DialectLimits } from "@resumable-upload/core/Limits"
+import { type CompletedPart, normalizeEtag } from "@resumable-upload/core/ports/ObjectStore"
 import * as Errors from "./modelErrors.ts"
 import { fail, type ModelResult, ok } from "./modelErrors.ts"
 import { multipartEtag } from "./multipartEtag.ts"

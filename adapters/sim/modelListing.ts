@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { ListedPart, ListedUpload, PartsPage, UploadsPage } from "../../core/ports/ObjectStore.ts"
+import type { ListedPart, ListedUpload, PartsPage, UploadsPage } from "@resumable-upload/core/ports/ObjectStore"
 import { fail, invalidArgument, type ModelResult, ok } from "./modelErrors.ts"
 
 /**

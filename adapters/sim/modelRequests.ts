@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import type { Dialect, DialectLimits } from "../../core/Limits.ts"
-import type { CompletedPart, ListedUpload, ObjectInfo } from "../../core/ports/ObjectStore.ts"
+import type { Dialect, DialectLimits } from "@resumable-upload/core/Limits"
+import type { CompletedPart, ListedUpload, ObjectInfo } from "@resumable-upload/core/ports/ObjectStore"
 
 /** @category models */
 export interface MultipartModelOptions {

@@ -8,9 +8,10 @@
  *
  * @since 0.1.0
  */
+
+import type { Dialect } from "@resumable-upload/core/Limits"
+import { toHex } from "@resumable-upload/core/ports/Hasher"
 import SparkMD5 from "spark-md5"
-import type { Dialect } from "../../core/Limits.ts"
-import { toHex } from "../../core/ports/Hasher.ts"
 
 /** The 16-byte MD5 digest of `bytes`. @category utils */
 export const md5 = (bytes: Uint8Array): Uint8Array => {

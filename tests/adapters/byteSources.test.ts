@@ -7,8 +7,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as MemoryByteSource from "../../adapters/memory/MemoryByteSource.ts"
 import * as NodeFileByteSource from "../../adapters/node/NodeFileByteSource.ts"
+import * as MemoryByteSource from "../../adapters/portable/MemoryByteSource.ts"
 import type { ByteSource } from "../../core/ports/ByteSource.ts"
 
 const root = mkdtempSync(join(tmpdir(), "byte-sources-"))

@@ -14,11 +14,11 @@ import * as Layer from "effect/Layer"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/testing/TestClock"
-import * as KvCheckpointStore from "../../adapters/kv/KvCheckpointStore.ts"
-import * as MemoryCheckpointStore from "../../adapters/memory/MemoryCheckpointStore.ts"
 import * as NodeCheckpointStore from "../../adapters/node/NodeCheckpointStore.ts"
 import * as NodeFileKeyValueStore from "../../adapters/node/NodeFileKeyValueStore.ts"
 import * as NodeFileLock from "../../adapters/node/NodeFileLock.ts"
+import * as KvCheckpointStore from "../../adapters/portable/KvCheckpointStore.ts"
+import * as MemoryCheckpointStore from "../../adapters/portable/MemoryCheckpointStore.ts"
 import * as Checkpoint from "../../core/Checkpoint.ts"
 import { CheckpointStore } from "../../core/ports/CheckpointStore.ts"
 import { checkpointStoreContract, layerFromStorage, sampleCheckpoint } from "../contracts/CheckpointStoreContract.ts"
@@ -252,7 +252,9 @@ describe("NodeFileKeyValueStore crash safety", () => {
 
   it("SIGKILL during a stream of sets leaves a complete old or new value", async () => {
     const dir = freshDir()
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", writer], {
+    // The source condition: like vitest, run the workspace packages' TypeScript sources, not their (unbuilt) dist/.
+    const args = ["--conditions=@resumable-upload/source", "--import", "tsx", "--input-type=module", "-e", writer]
+    const child = spawn(process.execPath, args, {
       cwd: fileURLToPath(new URL("../..", import.meta.url)),
       env: { ...process.env, KV_DIR: dir },
       stdio: ["ignore", "pipe", "inherit"]

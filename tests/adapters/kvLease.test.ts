@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import * as Scope from "effect/Scope"
 import * as PagehideRelease from "../../adapters/browser/PagehideRelease.ts"
-import * as KvCheckpointStore from "../../adapters/kv/KvCheckpointStore.ts"
+import * as KvCheckpointStore from "../../adapters/portable/KvCheckpointStore.ts"
 import { CheckpointStore } from "../../core/ports/CheckpointStore.ts"
 
 /** The synchronous `Storage` API over a Map, like one origin's `localStorage`. */

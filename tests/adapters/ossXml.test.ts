@@ -9,12 +9,13 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import fc from "fast-check"
+import * as Complete from "../../adapters/http/CompleteXml.ts"
+import * as XmlError from "../../adapters/http/XmlErrorBody.ts"
+import * as Parse from "../../adapters/http/XmlParse.ts"
+import { escapeXmlText } from "../../adapters/http/XmlText.ts"
 import { errorBodyOf, toObjectStoreError } from "../../adapters/oss/OssErrorMapping.ts"
 import * as Build from "../../adapters/oss/OssXmlBuild.ts"
-import * as Complete from "../../adapters/oss/OssXmlComplete.ts"
-import * as XmlError from "../../adapters/oss/OssXmlError.ts"
-import * as Parse from "../../adapters/oss/OssXmlParse.ts"
-import { escapeXmlText } from "../../adapters/oss/OssXmlText.ts"
+import { buildErrorBody } from "../../adapters/oss/OssXmlError.ts"
 import { isNoSuchUpload } from "../../core/ports/ObjectStore.ts"
 
 const params = { seed: 0x055a1, numRuns: 150 } as const
@@ -446,7 +447,7 @@ describe("OSS XML: server build → client parse round trips (fast-check, fixed 
           const clean = Object.fromEntries(
             Object.entries(extras).filter(([name]) => !["Code", "Message", "RequestId", "HostId", "EC"].includes(name))
           )
-          const text = XmlError.buildErrorBody({
+          const text = buildErrorBody({
             code: "InvalidArgument",
             message,
             requestId: "r",
@@ -589,7 +590,7 @@ describe("OssErrorMapping.toObjectStoreError", () => {
   })
 
   it("RequestTimeTooSkewed 403: ServerTime is reachable for clock correction, EC from the body", () => {
-    const body = XmlError.buildErrorBody({
+    const body = buildErrorBody({
       code: "RequestTimeTooSkewed",
       message: "The difference between the request time and the current time is too large.",
       requestId: "r-skew",

@@ -14,7 +14,7 @@
  * `CHROMIUM_REQUIRED=1`, which makes a missing browser a failure.
  */
 import { afterAll, beforeAll, describe, it } from "@effect/vitest"
-import { type LocalOssServer, start } from "../../adapters/node/server/LocalOssServer.ts"
+import { type LocalOssServer, start } from "../../adapters/server/LocalOssServer.ts"
 import { chromiumGate, openSession, type PageSession } from "./chromiumPage.ts"
 import { type CountingProxy, startCountingProxy } from "./countingProxy.ts"
 import { runInterruptThenResume } from "./pauseResumeScenario.ts"

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto"
 import * as Effect from "effect/Effect"
-import { uriEncode } from "../../adapters/oss/OssCanonical.ts"
+import { uriEncode } from "../../adapters/http/UriEncoding.ts"
 import * as S3Credentials from "../../adapters/s3/S3Credentials.ts"
 import { encodePath, sign, unsignedPayload } from "../../adapters/s3/S3SignatureV4.ts"
 

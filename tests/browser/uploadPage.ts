@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Browser from "../../adapters/browser/mod.ts"
+import { S3Credentials, S3Endpoint, S3ObjectStore } from "../../adapters/s3/mod.ts"
 import * as Checkpoint from "../../core/Checkpoint.ts"
 import { startUpload } from "../../core/ResumableUpload.ts"
 import { sourceBytes } from "./sourceBytes.ts"
@@ -75,10 +76,10 @@ const run = async (args: PageUploadArgs): Promise<PageUploadResult> => {
   const pauseReached = new Promise<void>((resolve) => {
     pauseNow = resolve
   })
-  const store = Browser.S3ObjectStore.layer({
-    endpoint: Browser.S3Endpoint.make(args.endpoint),
+  const store = S3ObjectStore.layer({
+    endpoint: S3Endpoint.make(args.endpoint),
     region: args.region,
-    credentials: Browser.S3Credentials.make({ accessKeyId: args.accessKeyId, secretAccessKey: args.secretAccessKey })
+    credentials: S3Credentials.make({ accessKeyId: args.accessKeyId, secretAccessKey: args.secretAccessKey })
   }).pipe(Layer.provide(FetchHttpClient.layer))
   const partTimesMs: Array<number> = []
   const timedFetch: typeof fetch = async (input, init) => {

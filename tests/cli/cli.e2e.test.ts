@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, assert, beforeAll, describe, it } from "@effect/vitest"
-import { parseSizeBytes } from "../../adapters/node/cli/Units.ts"
+import { parseSizeBytes } from "../../adapters/cli/Units.ts"
 import * as Crc64 from "../../core/Crc64.ts"
 import { type CliCommand, measureStartupMs, prepareCli } from "./cliBundle.ts"
 import { type CliResult, freePort, type Launcher, makeLauncher, seededRandom, sleep } from "./cliProcess.ts"

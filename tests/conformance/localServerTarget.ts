@@ -5,7 +5,6 @@
  */
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import * as LocalOssServer from "../../adapters/node/server/LocalOssServer.ts"
 import * as OssCredentials from "../../adapters/oss/OssCredentials.ts"
 import * as OssEndpoint from "../../adapters/oss/OssEndpoint.ts"
 import * as OssObjectStore from "../../adapters/oss/OssObjectStore.ts"
@@ -13,6 +12,7 @@ import { createBucket } from "../../adapters/s3/S3Bucket.ts"
 import * as S3Credentials from "../../adapters/s3/S3Credentials.ts"
 import * as S3Endpoint from "../../adapters/s3/S3Endpoint.ts"
 import * as S3ObjectStore from "../../adapters/s3/S3ObjectStore.ts"
+import * as LocalOssServer from "../../adapters/server/LocalOssServer.ts"
 import { ossLimits, s3Limits } from "../../core/Limits.ts"
 import type { ConformanceTarget } from "./target.ts"
 

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as MemoryByteSource from "../../adapters/memory/MemoryByteSource.ts"
+import * as MemoryByteSource from "../../adapters/portable/MemoryByteSource.ts"
 import * as Crc64 from "../../core/Crc64.ts"
 import type { ByteSource } from "../../core/ports/ByteSource.ts"
 import { ObjectStore, ObjectStoreError, type UploadPartRequest } from "../../core/ports/ObjectStore.ts"

@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as MemoryByteSource from "../../adapters/memory/MemoryByteSource.ts"
+import * as MemoryByteSource from "../../adapters/portable/MemoryByteSource.ts"
 import * as Checkpoint from "../../core/Checkpoint.ts"
 import * as Progress from "../../core/Progress.ts"
 import { makeUploader } from "../../core/PromiseFacade.ts"

@@ -10,6 +10,7 @@ import * as PartPlan from "../../core/PartPlan.ts"
 import * as Progress from "../../core/Progress.ts"
 import * as RetryPolicy from "../../core/RetryPolicy.ts"
 import * as Machine from "../../core/UploadMachine.ts"
+import { transition } from "../../core/UploadTransition.ts"
 
 const params = { seed: 0x9e7, numRuns: 200 } as const
 const MiB = 1024 * 1024
@@ -303,7 +304,7 @@ const partOf = (layout: PartPlan.PartPlan, n: number): Checkpoint.PartRecord => 
   crc64: String(n)
 })
 const next = (state: Machine.UploadState, event: Machine.UploadEvent): Machine.UploadState =>
-  Effect.runSync(Machine.transition(state, event)).state
+  Effect.runSync(transition(state, event)).state
 
 describe("Progress.fromState", () => {
   const init = next(Machine.initial(settings), { _tag: "CheckpointLoaded", checkpoint: undefined })

@@ -11,6 +11,8 @@ import * as PartPlan from "../../core/PartPlan.ts"
 import type * as Resume from "../../core/Resume.ts"
 import { CannotResumeUpload, UploadFailed, type UploadFailureReason } from "../../core/UploadErrors.ts"
 import * as Machine from "../../core/UploadMachine.ts"
+import { checkpointOf } from "../../core/UploadSteps.ts"
+import { transition } from "../../core/UploadTransition.ts"
 
 const params = { seed: 0x3ac41e, numRuns: 200 } as const
 const MiB = 1024 * 1024
@@ -78,7 +80,7 @@ const stale: Checkpoint.Checkpoint = {
 // ── Helpers ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 const transitionExit = (state: Machine.UploadState, event: Machine.UploadEvent) =>
-  Effect.runSyncExit(Machine.transition(state, event))
+  Effect.runSyncExit(transition(state, event))
 
 /** One step that must succeed. */
 const step = (state: Machine.UploadState, event: Machine.UploadEvent): Machine.Step => {
@@ -778,11 +780,7 @@ describe("UploadMachine: random event sequences", () => {
             const recorded = numbers.filter((n) => resume.recorded[(n - 1) % 8]).map((n) => partOf(layout, n, "old"))
             const listed = recorded.filter((p) => resume.listed[(p.partNumber - 1) % 8])
             const old: Checkpoint.Checkpoint = {
-              ...Machine.checkpointOf(
-                settings,
-                { uploadId: "u-old", layout, createdAtMs: 500, done: HashMap.empty() },
-                600
-              ),
+              ...checkpointOf(settings, { uploadId: "u-old", layout, createdAtMs: 500, done: HashMap.empty() }, 600),
               parts: recorded
             }
             for (const p of listed) allow("u-old", p.partNumber)

@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as MemoryCheckpointStore from "../../adapters/memory/MemoryCheckpointStore.ts"
+import * as MemoryCheckpointStore from "../../adapters/portable/MemoryCheckpointStore.ts"
 import * as Checkpoint from "../../core/Checkpoint.ts"
 import { type CheckpointStorage, type CheckpointStoreShape, make } from "../../core/ports/CheckpointStore.ts"
 

@@ -5,9 +5,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { resolveTarget } from "../../adapters/node/server/requestTarget.ts"
 import * as OssCredentials from "../../adapters/oss/OssCredentials.ts"
 import * as SignatureV1 from "../../adapters/oss/OssSignatureV1.ts"
+import { resolveTarget } from "../../adapters/server/requestTarget.ts"
 import { accessKeyId, accessKeySecret, bucket, rawRequest, withServer } from "./serverSupport.ts"
 
 const own: { ownHost: string; defaultBucket: string | undefined } = { ownHost: "127.0.0.1", defaultBucket: undefined }

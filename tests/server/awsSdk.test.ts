@@ -21,7 +21,7 @@ import {
   UploadPartCommand
 } from "@aws-sdk/client-s3"
 import { assert, describe, it } from "@effect/vitest"
-import { type LocalOssServer, start } from "../../adapters/node/server/LocalOssServer.ts"
+import { type LocalOssServer, start } from "../../adapters/server/LocalOssServer.ts"
 import { accessKeyId, accessKeySecret, bucket, bytesOf } from "./serverSupport.ts"
 
 const MiB = 1024 * 1024

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import type { LocalOssServer } from "../../adapters/node/server/LocalOssServer.ts"
+import type { LocalOssServer } from "../../adapters/server/LocalOssServer.ts"
 import { bucket, bytesOf, initiate, putPart, startServer, urlOf, xmlField, xmlFields } from "./serverSupport.ts"
 
 const root = mkdtempSync(join(tmpdir(), "local-oss-durability-"))
@@ -83,11 +83,15 @@ describe("LocalOssServer durability", () => {
 
   it("loses nothing acknowledged when the server process is killed mid-upload", async () => {
     const dir = join(root, "killed")
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/server/serverProcess.ts"], {
-      cwd: fileURLToPath(new URL("../..", import.meta.url)),
-      env: { ...process.env, LOCAL_OSS_DIR: dir },
-      stdio: ["ignore", "pipe", "inherit"]
-    })
+    const child = spawn(
+      process.execPath,
+      ["--conditions=@resumable-upload/source", "--import", "tsx", "tests/server/serverProcess.ts"],
+      {
+        cwd: fileURLToPath(new URL("../..", import.meta.url)),
+        env: { ...process.env, LOCAL_OSS_DIR: dir },
+        stdio: ["ignore", "pipe", "inherit"]
+      }
+    )
     const exited = new Promise((resolve) => child.once("exit", resolve))
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.on("data", (chunk: Buffer) => {

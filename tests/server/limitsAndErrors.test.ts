@@ -8,7 +8,7 @@ import { connect } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { start } from "../../adapters/node/server/LocalOssServer.ts"
+import { start } from "../../adapters/server/LocalOssServer.ts"
 import { bucket, bytesOf, initiate, rawRequest, urlOf, withServer, xmlField } from "./serverSupport.ts"
 
 const root = mkdtempSync(join(tmpdir(), "local-oss-limits-"))

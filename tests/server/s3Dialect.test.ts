@@ -4,7 +4,7 @@
  * SigV4 header and presigned authentication with clock skew and expiry, and CORS for S3 browser clients.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { s3Namespace } from "../../adapters/node/server/s3Xml.ts"
+import { s3Namespace } from "../../adapters/server/s3Xml.ts"
 import { presignedUrl, s3Fetch } from "./s3Support.ts"
 import {
   accessKeyId,

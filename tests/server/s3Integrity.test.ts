@@ -6,8 +6,8 @@
  */
 import { crc32 } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
-import { type LocalOssServer, start } from "../../adapters/node/server/LocalOssServer.ts"
-import { checksumAlgorithms, crc32c } from "../../adapters/node/server/s3Checksums.ts"
+import { type LocalOssServer, start } from "../../adapters/server/LocalOssServer.ts"
+import { checksumAlgorithms, crc32c } from "../../adapters/server/s3Checksums.ts"
 import { awsChunked, base64Digest, base64U32, base64U64, s3Fetch } from "./s3Support.ts"
 import { bytesOf, completeBody, initiate, putPart, rawRequest, urlOf, withServer, xmlField } from "./serverSupport.ts"
 

@@ -4,9 +4,9 @@
  */
 import { createHash } from "node:crypto"
 import * as Effect from "effect/Effect"
-import type { LocalOssServer } from "../../adapters/node/server/LocalOssServer.ts"
 import * as S3Credentials from "../../adapters/s3/S3Credentials.ts"
 import * as SigV4 from "../../adapters/s3/S3SignatureV4.ts"
+import type { LocalOssServer } from "../../adapters/server/LocalOssServer.ts"
 import { accessKeyId, accessKeySecret, bucket, urlOf } from "./serverSupport.ts"
 
 export interface S3Request {

@@ -5,11 +5,11 @@
  */
 import { request as httpRequest } from "node:http"
 import * as Effect from "effect/Effect"
-import { type LocalOssServer, type LocalOssServerOptions, start } from "../../adapters/node/server/LocalOssServer.ts"
-import { uriEncode } from "../../adapters/oss/OssCanonical.ts"
+import { uriEncode } from "../../adapters/http/UriEncoding.ts"
 import * as OssCredentials from "../../adapters/oss/OssCredentials.ts"
 import * as SignatureV1 from "../../adapters/oss/OssSignatureV1.ts"
 import * as SignatureV4 from "../../adapters/oss/OssSignatureV4.ts"
+import { type LocalOssServer, type LocalOssServerOptions, start } from "../../adapters/server/LocalOssServer.ts"
 
 export const bucket = "test-bucket"
 export const accessKeyId = "test-ak"

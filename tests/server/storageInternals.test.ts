@@ -6,8 +6,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { KeyedLock } from "../../adapters/node/server/keyedLock.ts"
-import { readRecord, removeTempFiles, writeRecord } from "../../adapters/node/server/recordFile.ts"
+import { KeyedLock } from "../../adapters/server/keyedLock.ts"
+import { readRecord, removeTempFiles, writeRecord } from "../../adapters/server/recordFile.ts"
 import { startServer } from "./serverSupport.ts"
 
 const root = mkdtempSync(join(tmpdir(), "local-oss-internals-"))

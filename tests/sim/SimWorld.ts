@@ -9,7 +9,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Scheduler from "effect/Scheduler"
-import * as MemoryByteSource from "../../adapters/memory/MemoryByteSource.ts"
+import * as MemoryByteSource from "../../adapters/portable/MemoryByteSource.ts"
 import { MultipartModel } from "../../adapters/sim/MultipartModel.ts"
 import { SimClock } from "../../adapters/sim/SimClock.ts"
 import { SimNetwork } from "../../adapters/sim/SimNetwork.ts"

@@ -3,7 +3,7 @@
  * faithful store without the full scenario controller.
  */
 import * as Layer from "effect/Layer"
-import * as MemoryCheckpointStore from "../../adapters/memory/MemoryCheckpointStore.ts"
+import * as MemoryCheckpointStore from "../../adapters/portable/MemoryCheckpointStore.ts"
 import * as PortableHasher from "../../adapters/portable/PortableHasher.ts"
 import { MultipartModel } from "../../adapters/sim/MultipartModel.ts"
 import { SimNetwork } from "../../adapters/sim/SimNetwork.ts"

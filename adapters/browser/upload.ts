@@ -1,0 +1,39 @@
+/**
+ * `upload(options)`: the Promise API in browsers. A store (from `ossStore` or `s3Store`), a `File` or `Blob` and
+ * the usual options in; a task with `done`, `pause()` and `cancel()` out. Checkpoints go to `localStorage` (see
+ * {@link ./mod.ts}'s `layer`), so a reloaded page that picks the same file resumes where the last one stopped.
+ *
+ * `done` rejects with the tagged errors of the Effect API (`e._tag === "CannotResumeUpload"`, …).
+ *
+ * @since 0.2.0
+ */
+
+import { type UploadTask, uploadTask } from "@resumable-upload/core/PromiseFacade"
+import type { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
+import type { UploadRequest } from "@resumable-upload/core/UploadRequest"
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
+import * as BlobByteSource from "./BlobByteSource.ts"
+import { type BrowserBundleOptions, layer } from "./BrowserLayer.ts"
+
+/** @category models */
+export interface UploadOptions extends Omit<UploadRequest, "source">, BrowserBundleOptions {
+  /** Where the bytes go: `s3Store({ … })` or `ossStore({ … })`, or any ObjectStore layer. */
+  readonly store: Layer.Layer<ObjectStore, never, HttpClient.HttpClient>
+  /** The file to upload; its name, size and modification time identify it on resume. */
+  readonly file: Blob
+}
+
+/** @category constructors */
+export const upload = (options: UploadOptions): UploadTask => {
+  const { store, file, storage, prefix, leaseTtlMs, ...request } = options
+  const bundle = {
+    ...(storage ? { storage } : {}),
+    ...(prefix ? { prefix } : {}),
+    ...(leaseTtlMs ? { leaseTtlMs } : {})
+  }
+  const services = Layer.mergeAll(layer(bundle), store.pipe(Layer.provide(FetchHttpClient.layer)))
+  return uploadTask(services, Effect.succeed({ ...request, source: BlobByteSource.make(file) }))
+}

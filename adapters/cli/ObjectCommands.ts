@@ -1,0 +1,105 @@
+/**
+ * `stat`, `get` and `checkpoints ls`: look at a result, fetch it back, and see what a later `put` would resume.
+ *
+ * @since 0.1.0
+ */
+
+import { writeFileSync } from "node:fs"
+import { resolve } from "node:path"
+import * as Crc64 from "@resumable-upload/core/Crc64"
+import { CheckpointStore } from "@resumable-upload/core/ports/CheckpointStore"
+import { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
+import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
+import * as Effect from "effect/Effect"
+import { ExitCode, line, storeCommand } from "./CliErrors.ts"
+import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
+import * as Target from "./Target.ts"
+import { formatBytes } from "./Units.ts"
+
+/** @category commands */
+export const stat = (options: StoreFlags & { readonly target: string; readonly json: boolean }) =>
+  Effect.gen(function* () {
+    const target = yield* Target.parseObject(options.target)
+    const store = yield* resolveStore(options, target.scheme)
+    const info = yield* ObjectStore.use((s) => s.head({ bucket: target.bucket, key: target.key })).pipe(
+      Effect.provide(store.layer)
+    )
+    if (info === undefined) {
+      process.stderr.write(`no object at ${Target.format(target)}\n`)
+      return ExitCode.failed
+    }
+    line(
+      options.json
+        ? JSON.stringify({ ...info, crc64: info.crc64?.toString() })
+        : `${Target.format(target)}\n  size   ${info.sizeBytes} bytes (${formatBytes(info.sizeBytes)})\n  etag   ${info.etag}\n  crc64  ${info.crc64 ?? "(not reported)"}`
+    )
+    return ExitCode.ok
+  }).pipe(storeCommand)
+
+/** Downloads the object and checks its size and (where the store reports one) CRC-64 against HEAD. @category commands */
+export const get = (options: StoreFlags & { readonly target: string; readonly file: string }) =>
+  Effect.gen(function* () {
+    const target = yield* Target.parseObject(options.target)
+    const store = yield* resolveStore(options, target.scheme)
+    const [info, bytes] = yield* Effect.gen(function* () {
+      const s = yield* ObjectStore
+      return [
+        yield* s.head({ bucket: target.bucket, key: target.key }),
+        yield* s.get({ bucket: target.bucket, key: target.key })
+      ] as const
+    }).pipe(Effect.provide(store.layer))
+    const crc64 = Crc64.compute(bytes)
+    // S3 reports no CRC-64, so there the size is what can be checked against HEAD.
+    if (info !== undefined && info.sizeBytes !== bytes.length) {
+      process.stderr.write(`downloaded ${bytes.length} bytes, the store reports ${info.sizeBytes}; not written\n`)
+      return ExitCode.failed
+    }
+    if (info?.crc64 !== undefined && info.crc64 !== crc64) {
+      process.stderr.write(`downloaded bytes have CRC-64 ${crc64}, the store reports ${info.crc64}; not written\n`)
+      return ExitCode.failed
+    }
+    writeFileSync(resolve(options.file), bytes)
+    line(`wrote ${options.file}: ${bytes.length} bytes, crc64 ${crc64}`)
+    return ExitCode.ok
+  }).pipe(storeCommand)
+
+/** @category commands */
+export const listCheckpoints = (options: { readonly checkpointDir: string; readonly json: boolean }) =>
+  Effect.gen(function* () {
+    const listed = yield* CheckpointStore.use((s) => s.list)
+    for (const entry of listed) {
+      if (entry._tag === "Corrupt") {
+        line(
+          options.json
+            ? JSON.stringify({ id: entry.id, corrupt: entry.error.message })
+            : `${entry.id}  CORRUPT: ${entry.error.message}`
+        )
+        continue
+      }
+      const c = entry.checkpoint
+      const committed = c.parts.reduce((n, p) => n + p.sizeBytes, 0)
+      line(
+        options.json
+          ? JSON.stringify({
+              id: entry.id,
+              uploadId: c.uploadId,
+              target: `${c.dialect}://${c.bucket}/${c.key}`,
+              source: c.source.name,
+              committedBytes: committed,
+              totalBytes: c.source.sizeBytes
+            })
+          : `${entry.id}  ${c.dialect}://${c.bucket}/${c.key}  ${formatBytes(committed)} of ${formatBytes(c.source.sizeBytes)}  from ${c.source.name}`
+      )
+    }
+    if (!options.json)
+      line(`${listed.length} checkpoint${listed.length === 1 ? "" : "s"} in ${resolve(options.checkpointDir)}`)
+    return ExitCode.ok
+  }).pipe(
+    Effect.provide(NodeCheckpointStore.layer(resolve(options.checkpointDir))),
+    Effect.catchTag("CheckpointStoreError", (e) =>
+      Effect.sync(() => {
+        process.stderr.write(`${e.message}\n`)
+        return ExitCode.failed
+      })
+    )
+  )

@@ -1,0 +1,86 @@
+/**
+ * A `KeyValueStore` over one directory (one file per key) whose `set` is atomic: temp file in the same directory,
+ * fsync, rename over the target, then a best-effort fsync of the directory. After a crash a key holds its old
+ * value or its new one, never a mix. Written once over a {@link FileHost}, so every runtime reads the others' files.
+ *
+ * File names come from fileNames (`_` + an escaped `encodeURIComponent(key)`): no key can name a path outside the
+ * directory, and temp files (`.<uuid>.tmp`) and lock files (`<name>.lock`) are never mistaken for keys. The
+ * directory is created on the first write, so building the store never fails.
+ *
+ * **Gotchas**: `KeyValueStore.layerFileSystem` in effect is NOT atomic (a plain `writeFile`), which is why this
+ * exists. A `set` is uninterruptible: abandoning a write mid-way would let its late rename clobber a newer value.
+ * Keys with lone surrogates cannot be encoded, and names over 255 bytes fail (`ENAMETOOLONG`). A crash can leave
+ * a `.tmp` file behind; it is ignored, never cleaned up.
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as KeyValueStore from "effect/persistence/KeyValueStore"
+import { type FileHost, ifFound } from "./FileHost.ts"
+import { decodeFileName, encodeFileName, inDirectory } from "./fileNames.ts"
+
+/** @category constructors */
+export const make = (host: FileHost, directory: string): KeyValueStore.KeyValueStore => {
+  const attempt = <A>(method: string, key: string | undefined, f: () => Promise<A>) =>
+    Effect.tryPromise({
+      try: f,
+      catch: (cause) =>
+        new KeyValueStore.KeyValueStoreError({
+          method,
+          ...(key === undefined ? {} : { key }),
+          message: `${method}${key === undefined ? "" : ` "${key}"`} in ${directory} failed: ${
+            cause instanceof Error ? cause.message : String(cause)
+          }`,
+          cause
+        })
+    })
+  const pathOf = (key: string) => inDirectory(directory, encodeFileName(key))
+
+  const writeAtomic = async (key: string, value: string | Uint8Array): Promise<void> => {
+    const target = pathOf(key)
+    const temp = inDirectory(directory, `.${host.randomUUID()}.tmp`) // short: the key's name may be near NAME_MAX
+    await host.makeDirectory(directory)
+    try {
+      const file = await host.open(temp, "createNew")
+      try {
+        await file.writeAll(value)
+        await file.sync() // data on disk before the rename makes it visible
+      } finally {
+        await file.close()
+      }
+      await host.rename(temp, target)
+    } catch (cause) {
+      await host.remove(temp).catch(() => undefined)
+      throw cause
+    }
+    // Persist the rename itself. Best effort: Windows cannot open a directory, some file systems refuse fsync.
+    await host
+      .open(directory, "read")
+      .then((dir) => dir.sync().finally(() => dir.close()))
+      .catch(() => undefined)
+  }
+
+  const removeKey = (key: string) => ifFound(host, host.remove(pathOf(key)))
+  const listKeys = async (): Promise<Array<string>> => {
+    const names = (await ifFound(host, host.readDir(directory))) ?? []
+    return names.flatMap((name) => decodeFileName(name) ?? [])
+  }
+
+  return KeyValueStore.make({
+    get: (key) => attempt("get", key, () => ifFound(host, host.readTextFile(pathOf(key)))),
+    getUint8Array: (key) => attempt("getUint8Array", key, () => ifFound(host, host.readFile(pathOf(key)))),
+    set: (key, value) => Effect.uninterruptible(attempt("set", key, () => writeAtomic(key, value))),
+    remove: (key) => attempt("remove", key, () => removeKey(key)),
+    // Only key files: temp and lock files in the directory are left alone (unlike layerFileSystem's `rm -r`).
+    clear: attempt("clear", undefined, async () => {
+      for (const key of await listKeys()) await removeKey(key)
+    }),
+    size: attempt("size", undefined, async () => (await listKeys()).length),
+    keys: attempt("keys", undefined, listKeys)
+  })
+}
+
+/** @category layers */
+export const layer = (host: FileHost, directory: string): Layer.Layer<KeyValueStore.KeyValueStore> =>
+  Layer.sync(KeyValueStore.KeyValueStore, () => make(host, directory))

@@ -1,0 +1,115 @@
+/**
+ * A local OSS-compatible server: the multipart model the simulator uses, served over HTTP in the OSS dialect and
+ * the S3 dialect (per request: SigV4 is answered as S3, OSS signatures as OSS, unsigned requests in the `dialect`
+ * option's), with signature checks, CORS, the upload callback (OSS) and a lifecycle rule; state in a directory
+ * (surviving restarts and kills) or in memory. Point ali-oss at an IP endpoint with `cname: true` (for a
+ * `localhost` endpoint, `sldEnable: true` works too); GOv2 uses path-style for IP endpoints by itself; the AWS SDK
+ * takes `endpoint: url, forcePathStyle: true`. docs/clients.md has configurations the tests run.
+ *
+ * ```ts
+ * const server = await start({ storage: { kind: "directory", path: "./oss-data" }, credentials: "anonymous" })
+ * // … fetch(`${server.url}/bucket/key`, { method: "PUT", body }) …
+ * await server.close()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { answerClientError } from "./clientErrors.ts"
+import * as DirectoryStorage from "./DirectoryStorage.ts"
+import { type LifecycleSweeper, startSweeper } from "./lifecycleSweeper.ts"
+import * as Persistence from "./Persistence.ts"
+import { InFlightBudget } from "./requestBody.ts"
+import { handleRequest } from "./requestHandler.ts"
+import { ServerStore } from "./ServerStore.ts"
+import { type LocalOssServerOptions, resolveOptions } from "./serverOptions.ts"
+
+export type { LocalOssServerOptions } from "./serverOptions.ts"
+
+/** A running server. @category models */
+export interface LocalOssServer {
+  /** `http://host:port`, no trailing slash. */
+  readonly url: string
+  readonly host: string
+  readonly port: number
+  /** The state being served, for tests and tools that want to look inside. */
+  readonly store: ServerStore
+  /** Runs the lifecycle rule now; returns the aborted upload ids (none without a rule). */
+  readonly sweepLifecycle: () => Promise<ReadonlyArray<string>>
+  /** Stops accepting connections, lets requests in flight finish (their state changes reach the disk), then closes. */
+  readonly close: () => Promise<void>
+}
+
+/** @category models */
+export interface StartHooks {
+  /** Unexpected failures (a 500 was answered); default: nothing, as a library must not write to stderr. */
+  readonly onInternalError?: (cause: unknown) => void
+}
+
+// How long `close` waits for requests in flight before cutting their connections.
+const closeGraceMs = 10_000
+
+/** Starts a server; resolves once it listens. @category constructors */
+export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}): Promise<LocalOssServer> => {
+  const options = resolveOptions(input)
+  const onInternalError = hooks.onInternalError ?? (() => undefined)
+  const persistence =
+    options.storage.kind === "directory" ? DirectoryStorage.make(options.storage.path) : Persistence.memory
+  const store = await ServerStore.open(persistence, options.storeLimits, options.now())
+  const budget = new InFlightBudget(options.limits.maxInFlightBodyBytes)
+  const inFlight = new Set<Promise<void>>()
+  const deps = { options, store, budget, onInternalError }
+
+  const server = createServer(
+    {
+      maxHeaderSize: options.limits.maxHeaderBytes,
+      requestTimeout: options.limits.requestTimeoutMs,
+      headersTimeout: options.limits.headersTimeoutMs
+    },
+    (req, res) => {
+      const handling = handleRequest(req, res, deps).catch(onInternalError)
+      inFlight.add(handling)
+      void handling.finally(() => inFlight.delete(handling))
+    }
+  )
+  server.maxConnections = options.limits.maxConnections
+  server.on("clientError", (error, socket) => answerClientError(error, socket, options.now()))
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject)
+      server.listen(options.port, options.host, () => {
+        server.off("error", reject)
+        resolve()
+      })
+    })
+  } catch (cause) {
+    await store.close()
+    throw cause
+  }
+  const { port } = server.address() as AddressInfo
+  const sweeper: LifecycleSweeper = startSweeper(store, options.lifecycle, options.now, onInternalError)
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      await sweeper.stop()
+      let timer: NodeJS.Timeout | undefined
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, closeGraceMs)
+      })
+      await Promise.race([Promise.allSettled([...inFlight]), grace])
+      clearTimeout(timer)
+      server.closeAllConnections()
+      await stopped
+      await store.close()
+    })()
+    return closing
+  }
+
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host
+  return { url: `http://${host}:${port}`, host: options.host, port, store, sweepLifecycle: sweeper.sweep, close }
+}

@@ -1,0 +1,49 @@
+/**
+ * Requests Node's HTTP parser refuses before any handler runs (malformed request line, headers over `maxHeaderSize`,
+ * header timeout) still get an OSS `<Error>` document, written straight to the socket, then the connection closes.
+ *
+ * @since 0.1.0
+ */
+import type { Duplex } from "node:stream"
+import type { ModelError } from "@resumable-upload/sim/MultipartModel"
+import { httpDate, nextRequestId } from "./responses.ts"
+import * as ServerErrors from "./serverErrors.ts"
+import { errorDocument } from "./serverXml.ts"
+
+const reasons: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  431: "Request Header Fields Too Large"
+}
+
+const errorOfParser = (code: string | undefined): ModelError => {
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return { status: 431, code: "RequestHeaderFieldsTooLarge", message: "The request headers are too large." }
+  }
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT")
+    return { status: 408, code: "RequestTimeout", message: "The request timed out." }
+  return { ...ServerErrors.invalidArgument("Request", "", "The HTTP request could not be parsed."), status: 400 }
+}
+
+/** The server's `clientError` listener. @category constructors */
+export const answerClientError = (error: Error & { code?: string }, socket: Duplex, nowMs: number): void => {
+  if (!socket.writable || error.code === "ECONNRESET") {
+    socket.destroy()
+    return
+  }
+  const modelError = errorOfParser(error.code)
+  const requestId = nextRequestId(nowMs)
+  const { document } = errorDocument(modelError, requestId, "")
+  const body = Buffer.from(document, "utf8")
+  const head = [
+    `HTTP/1.1 ${modelError.status} ${reasons[modelError.status] ?? "Error"}`,
+    "Content-Type: application/xml",
+    `Content-Length: ${body.length}`,
+    `x-oss-request-id: ${requestId}`,
+    `Date: ${httpDate(nowMs)}`,
+    "Connection: close",
+    "",
+    ""
+  ].join("\r\n")
+  socket.end(Buffer.concat([Buffer.from(head, "latin1"), body]))
+}

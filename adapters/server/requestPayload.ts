@@ -1,0 +1,45 @@
+/**
+ * A request body as the operation should see it: read under the server's limits (requestBody.ts) and, in the S3
+ * dialect, checked against `x-amz-content-sha256`, un-chunked when aws-chunked (s3Payload.ts) and, for the bodies
+ * that are stored (parts, objects), verified against an additional checksum (s3Checksums.ts).
+ *
+ * @since 0.1.0
+ */
+import type { ModelError } from "@resumable-upload/sim/MultipartModel"
+import { type BodyLimits, readBody } from "./requestBody.ts"
+import type { RequestContext } from "./requestContext.ts"
+import { verifyChecksums } from "./s3Checksums.ts"
+import { s3Payload } from "./s3Payload.ts"
+
+/**
+ * `closeConnection`: refused before the body was read to its end. `aborted`: the client went away, nobody to answer.
+ *
+ * @category models
+ */
+export type PayloadReceipt =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly echo: Readonly<Record<string, string>> }
+  | { readonly ok: false; readonly error: ModelError; readonly closeConnection: boolean; readonly aborted?: true }
+
+/** @category models */
+export interface PayloadOptions extends Omit<BodyLimits, "budget"> {
+  /** Verify `x-amz-checksum-*` against the body (UploadPart, PutObject; not Complete, whose checksums are the object's). */
+  readonly checksums: boolean
+}
+
+/** Reads and, for S3, decodes and checks the body. Never rejects. @category constructors */
+export const receivePayload = async (ctx: RequestContext, options: PayloadOptions): Promise<PayloadReceipt> => {
+  const s3 = ctx.ex.dialect === "s3"
+  // aws-chunked bodies of unknown length arrive chunked, with the decoded length in their own header.
+  const requireLength = options.requireLength && !(s3 && ctx.headers["x-amz-decoded-content-length"] !== undefined)
+  const body = await readBody(ctx.ex.req, { ...options, requireLength, budget: ctx.budget })
+  if (!body.ok)
+    return { ok: false, error: body.error, closeConnection: true, ...(body.aborted ? { aborted: true } : {}) }
+  if (!s3) return { ok: true, bytes: body.bytes, echo: {} }
+  const decoded = s3Payload(ctx.headers, body.bytes)
+  if (!decoded.ok) return { ok: false, error: decoded.error, closeConnection: false }
+  const { bytes, trailers } = decoded.payload
+  if (!options.checksums) return { ok: true, bytes, echo: {} }
+  const checked = verifyChecksums(ctx.headers, trailers, bytes)
+  if (!checked.ok) return { ok: false, error: checked.error, closeConnection: false }
+  return { ok: true, bytes, echo: checked.echo }
+}
