@@ -109,7 +109,8 @@ export const toSettings = Effect.fnUntraced(function* (
     persistent,
     onUnresumable: request.onUnresumable ?? "restart",
     deleteUploadIdOnCancelling: request.deleteUploadIdOnCancelling ?? true,
-    singleRequest: (request.singleRequest ?? true) && plan.partCount === 1,
+    // The upload callback rides on Complete, so an upload that asks for one is never sent as a single PutObject.
+    singleRequest: (request.singleRequest ?? true) && plan.partCount === 1 && request.callback === undefined,
     restartsMax
   }
   return settings

@@ -281,4 +281,26 @@ describe("Driver", () => {
       assert.strictEqual(outcome._tag, "Completed")
     })
   )
+
+  it.live("a one-part OSS upload with a callback goes as a multipart upload, so Complete carries the callback", () =>
+    Effect.gen(function* () {
+      const callback = { url: "http://127.0.0.1:1/cb", body: "x=1" }
+      const oss = makeStack({ dialect: "oss" })
+      const outcome = yield* resumableUpload(
+        request(MemoryByteSource.make(bytesOf(10), { name: "cb-small" }), { callback })
+      ).pipe(Effect.provide(oss.layer))
+      assert.strictEqual(outcome._tag, "Completed")
+      const operations = oss.network.log.map((entry) => entry.operation)
+      assert.deepStrictEqual(operations, ["InitiateMultipartUpload", "UploadPart", "CompleteMultipartUpload"])
+      // Without a callback the same source is one PutObject.
+      const plain = makeStack({ dialect: "oss" })
+      yield* resumableUpload(request(MemoryByteSource.make(bytesOf(10), { name: "plain-small" }))).pipe(
+        Effect.provide(plain.layer)
+      )
+      assert.deepStrictEqual(
+        plain.network.log.map((entry) => entry.operation),
+        ["PutObject"]
+      )
+    })
+  )
 })
