@@ -151,6 +151,8 @@ export const makeGuard = (limits: GuardLimits, answers: GuardAnswers): Connectio
       return
     }
     const { req, res } = entry
+    // Bytes buffered but not yet consumed: the server is behind (e.g. backpressure from the disk), not the client.
+    if (req !== undefined && req.readableLength > 0) entry.lastProgressMs = t
     if (
       req !== undefined &&
       res !== undefined &&
