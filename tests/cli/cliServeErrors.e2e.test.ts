@@ -53,6 +53,24 @@ describe("serve start failures", () => {
     }
   }, 90_000)
 
+  it("the embedded store of other commands says the same", async () => {
+    const dataDir = join(root, "embedded")
+    const holder = await start({ storage: { kind: "directory", path: dataDir }, credentials: "anonymous" })
+    try {
+      const result = await launcher
+        .start(["stat", "oss://bucket-e2e/k", "--data-dir", dataDir], { cwd: root })
+        .result(60_000)
+      assert.strictEqual(result.code, 2, result.stderr)
+      assert.match(
+        result.stderr,
+        /^error: cannot start the embedded store: the data directory .*embedded is in use by another server: stop that server, or pick another data directory$/m
+      )
+      assert.notMatch(result.stderr, /Cause\(|\n\s+at /)
+    } finally {
+      await holder.close()
+    }
+  }, 90_000)
+
   it("a port in use, and one out of range", async () => {
     const port = await freePort()
     const taken = createServer()
