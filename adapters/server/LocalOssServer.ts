@@ -108,7 +108,8 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
     }
   )
   // A backstop only: the guard refuses with a 503 (or makes room) before this many sockets exist.
-  server.maxConnections = limits.maxConnections + limits.maxConnectionsPerClient
+  // (refused sockets stay open for their answer, up to a second, so a burst needs headroom).
+  server.maxConnections = 2 * limits.maxConnections
   server.on("connection", guard.admit)
   server.on("clientError", (error, socket) => answerClientError(error, socket, options.now()))
 
