@@ -22,6 +22,9 @@ import type * as Scope from "effect/Scope"
 /** @category errors */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
+/** `serve` could not start (data directory in use or unwritable, port taken, bad keys): exit code 2, one line. @category errors */
+export class ServeError extends Data.TaggedError("ServeError")<{ readonly message: string }> {}
+
 /** @category constants */
 export const ExitCode = {
   ok: 0,

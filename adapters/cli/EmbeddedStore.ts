@@ -32,9 +32,13 @@ export const embeddedStore = (dataDir: string, scheme: Scheme, region: string) =
             dialect: scheme,
             ...(scheme === "oss" ? { region } : {})
           }),
+        // A start error's message names the data directory and the fix already.
         catch: (e) =>
           new UsageError({
-            message: `cannot start the embedded store in ${path}: ${e instanceof Error ? e.message : String(e)}`
+            message:
+              e instanceof LocalOssServer.ServerStartError
+                ? `cannot start the embedded store: ${e.message}`
+                : `cannot start the embedded store in ${path}: ${e instanceof Error ? e.message : String(e)}`
           })
       }),
       (s) => Effect.promise(() => s.close())

@@ -14,7 +14,7 @@ import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as BucketCommands from "./BucketCommands.ts"
-import { ExitCode, type UsageError } from "./CliErrors.ts"
+import { ExitCode, ServeError, type UsageError } from "./CliErrors.ts"
 import { env } from "./ConfigFile.ts"
 import * as ObjectCommands from "./ObjectCommands.ts"
 import { put } from "./PutCommand.ts"
@@ -165,17 +165,32 @@ const serveCommand = Command.make(
       // One key pair serves both dialects; the OSS names win when both are set.
       const accessKeyId = env("OSS_ACCESS_KEY_ID") ?? env("AWS_ACCESS_KEY_ID")
       const accessKeySecret = env("OSS_ACCESS_KEY_SECRET") ?? env("AWS_SECRET_ACCESS_KEY")
-      const credentials = accessKeyId && accessKeySecret ? [{ accessKeyId, accessKeySecret }] : ("anonymous" as const)
-      const server = yield* Effect.promise(() =>
-        LocalOssServer.start({
-          storage: { kind: "directory", path: resolve(o.dataDir) },
-          credentials,
-          host: o.host,
-          port: o.port,
-          region: o.region,
-          dialect: o.dialect
+      if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
+        return yield* new ServeError({
+          message:
+            "only one of the key id and the secret is set: set both OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or the AWS_ pair), or neither for anonymous access"
         })
-      )
+      }
+      const credentials =
+        accessKeyId !== undefined && accessKeySecret !== undefined
+          ? [{ accessKeyId, accessKeySecret }]
+          : ("anonymous" as const)
+      const server = yield* Effect.tryPromise({
+        try: () =>
+          LocalOssServer.start({
+            storage: { kind: "directory", path: resolve(o.dataDir) },
+            credentials,
+            host: o.host,
+            port: o.port,
+            region: o.region,
+            dialect: o.dialect
+          }),
+        // A start error names its fix; anything else is a defect, reported as one.
+        catch: (cause) => {
+          if (cause instanceof LocalOssServer.ServerStartError) return new ServeError({ message: cause.message })
+          throw cause
+        }
+      })
       process.stdout.write(
         `serving OSS and S3 at ${server.url} (unsigned requests: ${o.dialect.toUpperCase()}; data in ${resolve(o.dataDir)}, ${credentials === "anonymous" ? "anonymous access" : `signed requests for ${accessKeyId}`}); Ctrl-C stops\n`
       )
@@ -184,7 +199,15 @@ const serveCommand = Command.make(
         process.once("SIGTERM", () => resume(Effect.void))
       })
       yield* Effect.promise(() => server.close())
-    })
+    }).pipe(
+      // One line, no usage: the arguments parsed, it is the machine's state (or the keys) that needs fixing.
+      Effect.catchTag("ServeError", (e) =>
+        Effect.sync(() => {
+          process.stderr.write(`error: ${e.message}\n`)
+          exitCode = ExitCode.usage
+        })
+      )
+    )
 ).pipe(Command.withDescription("run the local OSS- and S3-compatible server"))
 
 const stat = Command.make("stat", { ...storeFlags, target: target("oss://bucket/key or s3://bucket/key"), json }, (o) =>

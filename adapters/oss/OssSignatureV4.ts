@@ -128,9 +128,14 @@ export const presign = (
     return { ...added, "x-oss-signature": signature }
   })
 
+/** V4 signatures are lowercase hex; an uppercase one is refused (as malformed, naming the fix), not case-folded. @category verifying */
+export const signaturePattern = /^[0-9a-f]{64}$/
+/** @category verifying */
+export const signatureReason = "the signature must be 64 lowercase hex digits: hex-encode the HMAC-SHA256 in lowercase"
+
 const authorizationPattern = new RegExp(
   `^${algorithm} Credential=([^/,\\s]+)/(\\d{8}/[^/,\\s]+/[^/,\\s]+/aliyun_v4_request)\\s*,\\s*` +
-    "(?:AdditionalHeaders=([^,\\s]*)\\s*,\\s*)?Signature=([0-9a-fA-F]+)$"
+    "(?:AdditionalHeaders=([^,\\s]*)\\s*,\\s*)?Signature=(\\S+)$"
 )
 
 /** Recomputes the V4 signature of a received request (header auth) and compares it in constant time. @category verifying */
@@ -149,6 +154,8 @@ export const verify = <E = never, R = never>(
       const reason = `expected '${algorithm} Credential=<AK>/<scope>[,AdditionalHeaders=<h;…>],Signature=<hex>'`
       return yield* new MalformedAuthorization({ reason, authorization })
     }
+    if (!signaturePattern.test(provided))
+      return yield* new MalformedAuthorization({ reason: signatureReason, authorization })
     const datetime = headers.get("x-oss-date")?.trim()
     if (datetime === undefined || !/^\d{8}T\d{6}Z$/.test(datetime)) {
       return yield* new MalformedAuthorization({ reason: "x-oss-date must be yyyymmddTHHMMSSZ", authorization })
@@ -161,7 +168,7 @@ export const verify = <E = never, R = never>(
     const serverScope = scope(datetime, region, options.product ?? claimedProduct)
     const extra = (additionalList ?? "").split(";").flatMap((name) => (name === "" ? [] : [name.toLowerCase()]))
     const computed = yield* compute(request, secret, datetime, serverScope, extra)
-    if (!constantTimeEqual(computed.signature, provided.toLowerCase()) || claimedScope !== serverScope) {
+    if (!constantTimeEqual(computed.signature, provided) || claimedScope !== serverScope) {
       const { canonicalRequest, stringToSign } = computed
       return yield* new SignatureMismatch({ accessKeyId, signatureProvided: provided, stringToSign, canonicalRequest })
     }

@@ -3,6 +3,7 @@
  * auth (presigned URLs). It recomputes the signature with {@link ./S3Sign.ts}'s `compute` over the request as
  * received and compares in constant time.
  *
+ * Signatures must be lowercase hex, as AWS compares them: an uppercase one is refused as malformed, naming the fix.
  * It does not read the body: a server that got a hex `x-amz-content-sha256` must still hash what arrived and answer
  * `XAmzContentSHA256Mismatch` itself. Any other payload value (`UNSIGNED-PAYLOAD`, `STREAMING-…`) is signed as the
  * literal it is; decoding aws-chunked bodies is the server's business. The 15-minute skew check of header auth is
@@ -42,8 +43,12 @@ interface Claim {
 
 const credentialPattern = /^([^/,\s]+)\/(\d{8}\/[^/,\s]+\/[^/,\s]+\/aws4_request)$/
 const headerPattern = new RegExp(
-  `^${algorithm}\\s+Credential=(\\S+?)\\s*,\\s*SignedHeaders=([^,\\s]+)\\s*,\\s*Signature=([0-9a-fA-F]{64})$`
+  `^${algorithm}\\s+Credential=(\\S+?)\\s*,\\s*SignedHeaders=([^,\\s]+)\\s*,\\s*Signature=(\\S+)$`
 )
+/** SigV4 signatures are lowercase hex (AWS compares them as strings); an uppercase one is a client bug to name. */
+const signaturePattern = /^[0-9a-f]{64}$/
+const signatureReason = (name: string) =>
+  `${name} must be 64 lowercase hex digits: hex-encode the HMAC-SHA256 in lowercase`
 
 /** A canonical request with the session token blanked: it is a credential, and error bodies end up in logs. */
 const redactSessionToken = (canonical: string): string =>
@@ -64,6 +69,7 @@ const parseHeaderAuth = (request: S3ReceivedRequest, authorization: string): Eff
     const expected = `expected '${algorithm} Credential=<AK>/<scope>, SignedHeaders=<h;…>, Signature=<hex>'`
     return Effect.fail(malformed(expected, authorization))
   }
+  if (!signaturePattern.test(provided)) return Effect.fail(malformed(signatureReason("Signature"), authorization))
   const datetime = headers.get("x-amz-date")?.trim() ?? ""
   if (parseAmzDate(datetime) === undefined) return Effect.fail(malformed("x-amz-date must be yyyymmddTHHMMSSZ"))
   const payloadHash = headers.get("x-amz-content-sha256")?.trim()
@@ -90,8 +96,9 @@ const parseQueryAuth = (request: S3ReceivedRequest): Effect.Effect<Claim, S3Veri
   if (signedList === undefined || !names(signedList).includes("host")) {
     return Effect.fail(malformed("X-Amz-SignedHeaders must include host"))
   }
-  if (provided === undefined || !/^[0-9a-fA-F]{64}$/.test(provided))
-    return Effect.fail(malformed("bad X-Amz-Signature"))
+  if (provided === undefined || !signaturePattern.test(provided)) {
+    return Effect.fail(malformed(signatureReason("X-Amz-Signature")))
+  }
   const signedHeaders = names(signedList)
   const expiresAtMs = dateMs + expires * 1000
   const claim = { accessKeyId, claimedScope, datetime, signedHeaders, provided, expiresAtMs }
@@ -125,7 +132,7 @@ export const verify = <E = never, R = never>(
     const serverScope = scope(datetime, options.region ?? claimedRegion, options.service ?? claimedService)
     const { signedHeaders, payloadHash } = claim
     const computed = yield* compute(claim.request, secret, datetime, serverScope, signedHeaders, payloadHash)
-    if (!constantTimeEqual(computed.signature, claim.provided.toLowerCase()) || claimedScope !== serverScope) {
+    if (!constantTimeEqual(computed.signature, claim.provided) || claimedScope !== serverScope) {
       return yield* new S3SignatureMismatch({
         accessKeyId,
         signatureProvided: claim.provided,

@@ -16,15 +16,18 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { answerClientError } from "./clientErrors.ts"
+import { answerClientError, answerStalledRequest, writeRawError } from "./clientErrors.ts"
+import { makeGuard } from "./connectionGuard.ts"
 import * as DirectoryStorage from "./DirectoryStorage.ts"
 import { type LifecycleSweeper, startSweeper } from "./lifecycleSweeper.ts"
 import * as Persistence from "./Persistence.ts"
 import { InFlightBudget } from "./requestBody.ts"
 import { handleRequest } from "./requestHandler.ts"
+import { ofListen, ofOptions, ofStorage } from "./ServerStartError.ts"
 import { ServerStore } from "./ServerStore.ts"
-import { type LocalOssServerOptions, resolveOptions } from "./serverOptions.ts"
+import { type LocalOssServerOptions, type ResolvedOptions, resolveOptions } from "./serverOptions.ts"
 
+export { ServerStartError } from "./ServerStartError.ts"
 export type { LocalOssServerOptions } from "./serverOptions.ts"
 
 /** A running server. @category models */
@@ -50,30 +53,64 @@ export interface StartHooks {
 // How long `close` waits for requests in flight before cutting their connections.
 const closeGraceMs = 10_000
 
-/** Starts a server; resolves once it listens. @category constructors */
+const resolveOrFail = (input: LocalOssServerOptions): ResolvedOptions => {
+  try {
+    return resolveOptions(input)
+  } catch (cause) {
+    throw ofOptions(cause)
+  }
+}
+
+const openStore = async (options: ResolvedOptions): Promise<ServerStore> => {
+  const { storage } = options
+  if (storage.kind === "memory") return ServerStore.open(Persistence.memory, options.storeLimits, options.now())
+  try {
+    return await ServerStore.open(DirectoryStorage.make(storage.path), options.storeLimits, options.now())
+  } catch (cause) {
+    throw ofStorage(cause, storage.path)
+  }
+}
+
+/**
+ * Starts a server; resolves once it listens. Rejects with a {@link ServerStartError} (bad options, a data directory
+ * in use or unwritable, an address that cannot be listened on); anything else is a defect.
+ *
+ * @category constructors
+ */
 export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}): Promise<LocalOssServer> => {
-  const options = resolveOptions(input)
+  const options = resolveOrFail(input)
   const onInternalError = hooks.onInternalError ?? (() => undefined)
-  const persistence =
-    options.storage.kind === "directory" ? DirectoryStorage.make(options.storage.path) : Persistence.memory
-  const store = await ServerStore.open(persistence, options.storeLimits, options.now())
+  const store = await openStore(options)
   const budget = new InFlightBudget(options.limits.maxInFlightBodyBytes)
   const inFlight = new Set<Promise<void>>()
   const deps = { options, store, budget, onInternalError }
+  const { limits } = options
+  const guard = makeGuard(limits, {
+    refuse: (socket, error) => writeRawError(socket, error, options.now()),
+    headersTimedOut: (socket, error) => writeRawError(socket, error, options.now()),
+    bodyStalled: (req, res, error) => answerStalledRequest(req, res, error, options.now())
+  })
 
   const server = createServer(
     {
-      maxHeaderSize: options.limits.maxHeaderBytes,
-      requestTimeout: options.limits.requestTimeoutMs,
-      headersTimeout: options.limits.headersTimeoutMs
+      maxHeaderSize: limits.maxHeaderBytes,
+      requestTimeout: limits.requestTimeoutMs,
+      // The guard enforces the headers deadline itself (absolutely); Node's own check is the backstop.
+      headersTimeout: limits.headersTimeoutMs + 1000,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: 1000
     },
     (req, res) => {
+      guard.requestStarted(req, res)
       const handling = handleRequest(req, res, deps).catch(onInternalError)
       inFlight.add(handling)
       void handling.finally(() => inFlight.delete(handling))
     }
   )
-  server.maxConnections = options.limits.maxConnections
+  // A backstop only: the guard refuses with a 503 (or makes room) before this many sockets exist.
+  // (refused sockets stay open for their answer, up to a second, so a burst needs headroom).
+  server.maxConnections = 2 * limits.maxConnections
+  server.on("connection", guard.admit)
   server.on("clientError", (error, socket) => answerClientError(error, socket, options.now()))
 
   try {
@@ -85,8 +122,9 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
       })
     })
   } catch (cause) {
+    guard.stop()
     await store.close()
-    throw cause
+    throw ofListen(cause, options.host, options.port)
   }
   const { port } = server.address() as AddressInfo
   const sweeper: LifecycleSweeper = startSweeper(store, options.lifecycle, options.now, onInternalError)
@@ -105,6 +143,7 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
       clearTimeout(timer)
       server.closeAllConnections()
       await stopped
+      guard.stop()
       await store.close()
     })()
     return closing

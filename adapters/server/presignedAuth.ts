@@ -71,6 +71,13 @@ const verifyV4 = (
     const provided = query["x-oss-signature"] ?? ""
     const datetime = query["x-oss-date"] ?? ""
     const expires = query["x-oss-expires"] ?? ""
+    if (!SignatureV4.signaturePattern.test(provided)) {
+      return ServerErrors.invalidArgument(
+        "x-oss-signature",
+        provided,
+        `In a presigned URL, ${SignatureV4.signatureReason}.`
+      )
+    }
     const credential = credentialPattern.exec(query["x-oss-credential"] ?? "")
     if (credential === null) return malformed("x-oss-credential")
     const [, accessKeyId = "", day = "", , product = ""] = credential
@@ -86,7 +93,7 @@ const verifyV4 = (
     const serverScope = SignatureV4.scope(datetime, SignatureV4.standardRegion(region), product)
     const signed = withoutParams(request, ["x-oss-signature"])
     const computed = yield* SignatureV4.compute(signed, secret, datetime, serverScope, extra)
-    if (!constantTimeEqual(computed.signature, provided.toLowerCase())) {
+    if (!constantTimeEqual(computed.signature, provided)) {
       const { canonicalRequest, stringToSign } = computed
       return yield* new SignatureMismatch({ accessKeyId, signatureProvided: provided, stringToSign, canonicalRequest })
     }

@@ -1,6 +1,7 @@
 /**
  * One HTTP request, start to finish: its dialect (requestDialect.ts), CORS preflight, addressing, authentication
- * (OSS signatures or SigV4), routing, the operation, and the safety net. Whatever goes wrong ends as an `<Error>`
+ * (OSS signatures or SigV4), routing, the payload-hash claim of operations that take no body (payloadClaim.ts), the
+ * operation, and the safety net. Whatever goes wrong ends as an `<Error>`
  * response in the request's dialect; an unexpected exception becomes
  * `500 InternalError` without a stack (the cause goes to `onInternalError`), and the server keeps serving.
  *
@@ -9,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
 import { answerPreflight } from "./cors.ts"
+import { checkIgnoredBody, claimError, emptySha256Hex, hasBody } from "./payloadClaim.ts"
 import { authenticate } from "./requestAuth.ts"
 import type { InFlightBudget } from "./requestBody.ts"
 import { requestDialect } from "./requestDialect.ts"
@@ -70,6 +72,15 @@ const handle = async (ex: Exchange, deps: HandlerDeps): Promise<void> => {
   if (denied !== undefined) return sendError(ex, denied, {}, refuseEarly)
   const route = routeOf(method, bucket, key, query, headers)
   if (!route.ok) return sendError(ex, route.error, {}, refuseEarly)
+  // The payload hash a request claims must hold for what it sent, whether or not the operation reads a body.
+  if (route.ignoresBody === true) {
+    const checked = await checkIgnoredBody(req, ex.dialect, headers, options.limits.maxXmlBytes)
+    if (!checked.ok)
+      return checked.aborted === true ? undefined : sendError(ex, checked.error, {}, checked.closeConnection)
+  } else if (!hasBody(req)) {
+    const error = claimError(ex.dialect, headers, () => emptySha256Hex)
+    if (error !== undefined) return sendError(ex, error)
+  }
   // routeOf only routes bucket-less requests to refusals, so the bucket is present here.
   await route.handler({
     ex,

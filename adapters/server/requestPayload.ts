@@ -1,11 +1,12 @@
 /**
  * A request body as the operation should see it: read under the server's limits (requestBody.ts) and, in the S3
- * dialect, checked against `x-amz-content-sha256`, un-chunked when aws-chunked (s3Payload.ts) and, for the bodies
+ * dialect, checked against `x-amz-content-sha256` (in OSS, against a hex `x-oss-content-sha256`), un-chunked when aws-chunked (s3Payload.ts) and, for the bodies
  * that are stored (parts, objects), verified against an additional checksum (s3Checksums.ts).
  *
  * @since 0.1.0
  */
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
+import { claimError, sha256Hex } from "./payloadClaim.ts"
 import { type BodyLimits, readBody } from "./requestBody.ts"
 import type { RequestContext } from "./requestContext.ts"
 import { verifyChecksums } from "./s3Checksums.ts"
@@ -34,7 +35,13 @@ export const receivePayload = async (ctx: RequestContext, options: PayloadOption
   const body = await readBody(ctx.ex.req, { ...options, requireLength, budget: ctx.budget })
   if (!body.ok)
     return { ok: false, error: body.error, closeConnection: true, ...(body.aborted ? { aborted: true } : {}) }
-  if (!s3) return { ok: true, bytes: body.bytes, echo: {} }
+  if (!s3) {
+    // OSS V4 may sign the body's hash in x-oss-content-sha256; then it must be the hash of what arrived.
+    const error = claimError("oss", ctx.headers, () => sha256Hex(body.bytes))
+    return error === undefined
+      ? { ok: true, bytes: body.bytes, echo: {} }
+      : { ok: false, error, closeConnection: false }
+  }
   const decoded = s3Payload(ctx.headers, body.bytes)
   if (!decoded.ok) return { ok: false, error: decoded.error, closeConnection: false }
   const { bytes, trailers } = decoded.payload

@@ -18,7 +18,8 @@ export type Handler = (ctx: RequestContext) => void | Promise<void>
 
 /** @category models */
 export type Route =
-  | { readonly ok: true; readonly handler: Handler }
+  // `ignoresBody`: the operation takes no body, so the request handler checks the payload claim against it instead.
+  | { readonly ok: true; readonly handler: Handler; readonly ignoresBody?: true }
   | { readonly ok: false; readonly error: ModelError }
 
 // Sub-resources of operations this server does not implement; serving them as plain GET/PUT would mislead.
@@ -46,6 +47,7 @@ const unsupported = [
 const keyBytesMax = 1023
 
 const route = (handler: Handler): Route => ({ ok: true, handler })
+const bodiless = (handler: Handler): Route => ({ ok: true, handler, ignoresBody: true })
 const refuse = (error: ModelError): Route => ({ ok: false, error })
 
 /** The object handlers, once the key is known to be present and valid. */
@@ -61,7 +63,7 @@ const objectRoute = (
   const hasUploadId = query.uploadId !== undefined
   switch (method) {
     case "POST":
-      if (query.uploads !== undefined) return route(asObject(initiate))
+      if (query.uploads !== undefined) return bodiless(asObject(initiate))
       if (hasUploadId) return route(asObject(complete))
       return refuse(ServerErrors.notImplemented("PostObject or this POST sub-resource"))
     case "PUT":
@@ -75,11 +77,11 @@ const objectRoute = (
         return refuse(ServerErrors.notImplemented("CopyObject / UploadPartCopy"))
       return route(asObject(putObject))
     case "GET":
-      return route(asObject(hasUploadId ? listParts : getObject))
+      return bodiless(asObject(hasUploadId ? listParts : getObject))
     case "HEAD":
-      return route(asObject(headObject))
+      return bodiless(asObject(headObject))
     case "DELETE":
-      return route(asObject(hasUploadId ? abort : deleteObject))
+      return bodiless(asObject(hasUploadId ? abort : deleteObject))
     default:
       return refuse(ServerErrors.methodNotAllowed(method))
   }
@@ -97,7 +99,7 @@ export const routeOf = (
   if (named !== undefined) return refuse(ServerErrors.notImplemented(`the "${named}" sub-resource`))
   if (bucket === undefined) return refuse(ServerErrors.notImplemented("service-level requests (ListBuckets)"))
   if (key === undefined) {
-    if (method === "GET" && query.uploads !== undefined) return route(listUploads)
+    if (method === "GET" && query.uploads !== undefined) return bodiless(listUploads)
     // Buckets spring into existence on first use, so creating or probing one simply succeeds.
     if ((method === "PUT" || method === "HEAD") && Object.keys(query).length === 0)
       return route((ctx) => sendEmpty(ctx.ex, 200))

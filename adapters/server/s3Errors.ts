@@ -47,7 +47,8 @@ export const requestExpired = (expiredAtMs: number, serverTimeMs: number): Model
 export const contentSha256Mismatch = (claimedHex: string, computedHex: string): ModelError => ({
   status: 400,
   code: "XAmzContentSHA256Mismatch",
-  message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  message:
+    "The provided 'x-amz-content-sha256' header does not match what was computed: sign the SHA-256 (lowercase hex) of the exact body sent, or UNSIGNED-PAYLOAD.",
   extra: { ClientComputedContentSHA256: claimedHex, S3ComputedContentSHA256: computedHex }
 })
 
@@ -55,7 +56,8 @@ export const contentSha256Mismatch = (claimedHex: string, computedHex: string): 
 export const invalidContentSha256 = (value: string): ModelError => ({
   status: 400,
   code: "InvalidArgument",
-  message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER or a hex SHA-256.",
+  message:
+    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER or the body's SHA-256 in lowercase hex: send one of those.",
   extra: { ArgumentName: "x-amz-content-sha256", ArgumentValue: value }
 })
 

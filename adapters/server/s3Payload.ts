@@ -1,7 +1,7 @@
 /**
  * The S3 dialect's view of a received body, by its `x-amz-content-sha256`:
  * - absent or `UNSIGNED-PAYLOAD`: the body as is;
- * - a hex SHA-256: the body, if it hashes to that (`400 XAmzContentSHA256Mismatch` otherwise);
+ * - a lowercase hex SHA-256: the body, if it hashes to that (`400 XAmzContentSHA256Mismatch` otherwise);
  * - `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: an aws-chunked body (`<hex size>\r\n<bytes>\r\n` … `0\r\n`, then trailer
  *   lines such as `x-amz-checksum-crc32:<base64>` and an empty line), decoded, its length checked against
  *   `x-amz-decoded-content-length` and the trailers named in `x-amz-trailer` required; what AWS SDKs send for
@@ -91,10 +91,9 @@ export const s3Payload = (headers: Readonly<Record<string, string>>, raw: Uint8A
   const claimed = headers["x-amz-content-sha256"]?.trim()
   if (claimed === undefined || claimed === "UNSIGNED-PAYLOAD")
     return { ok: true, payload: { bytes: raw, trailers: {} } }
-  if (/^[0-9a-fA-F]{64}$/.test(claimed)) {
+  if (/^[0-9a-f]{64}$/.test(claimed)) {
     const computed = hex(raw)
-    if (computed !== claimed.toLowerCase())
-      return { ok: false, error: S3Errors.contentSha256Mismatch(claimed, computed) }
+    if (computed !== claimed) return { ok: false, error: S3Errors.contentSha256Mismatch(claimed, computed) }
     return { ok: true, payload: { bytes: raw, trailers: {} } }
   }
   if (claimed.startsWith("STREAMING-") && claimed !== unsignedTrailer) {

@@ -36,10 +36,24 @@ export interface ServerLimits {
   readonly maxXmlBytes: number
   /** Request line plus headers (Node's `maxHeaderSize`). */
   readonly maxHeaderBytes: number
+  /**
+   * Open connections in all. At the cap, a waiting (idle or half-sent) connection of the client holding the most
+   * is closed to make room for a client holding fewer; failing that, the new connection gets 503.
+   */
   readonly maxConnections: number
+  /** Open connections from one remote address; more get 503, so one client cannot take every slot. */
+  readonly maxConnectionsPerClient: number
   /** A whole request, headers to last body byte; generous because parts may be large and clients slow. */
   readonly requestTimeoutMs: number
+  /**
+   * Request line and headers must be complete this long after the connection opened or its previous response ended;
+   * trickled bytes (or blank lines) do not extend it. 408 after.
+   */
   readonly headersTimeoutMs: number
+  /** The longest a request body may go without a byte arriving; 408 after, so a trickled body cannot hold a slot. */
+  readonly bodyIdleTimeoutMs: number
+  /** A connection waiting for its next request with no byte arriving is closed after this long (keep-alive). */
+  readonly keepAliveTimeoutMs: number
   /** OSS gives the callback server 5 s (protocol.md §4). */
   readonly callbackTimeoutMs: number
   /** OSS accepts callback replies up to 3 MB. */
@@ -105,8 +119,11 @@ export const defaultLimits: ServerLimits = {
   maxXmlBytes: MiB,
   maxHeaderBytes: 16 * 1024,
   maxConnections: 256,
+  maxConnectionsPerClient: 64,
   requestTimeoutMs: 10 * 60_000,
-  headersTimeoutMs: 60_000,
+  headersTimeoutMs: 10_000,
+  bodyIdleTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
   callbackTimeoutMs: 5_000,
   callbackReplyBytesMax: 3 * MiB
 }
@@ -116,10 +133,52 @@ const positive = (name: string, value: number): number => {
   return value
 }
 
+// What both signatures can carry: the key id sits in `Credential=<id>/<scope>` and `OSS <id>:<signature>`.
+const keyIdPattern = /^[A-Za-z0-9._~+=@-]{1,128}$/
+
+const checkKeyId = (accessKeyId: string): string => {
+  if (keyIdPattern.test(accessKeyId)) return accessKeyId
+  throw new RangeError(
+    `LocalOssServer: the access key id '${accessKeyId.slice(0, 40)}' is empty or has characters signatures cannot carry: use 1-128 of A-Z a-z 0-9 . _ ~ + = @ -`
+  )
+}
+
+const checkSecret = (secret: string): string => {
+  if (secret.length > 0 && secret.length <= 256 && /^[\x21-\x7e]+$/.test(secret)) return secret
+  throw new RangeError("LocalOssServer: the access key secret must be 1-256 printable ASCII characters without spaces")
+}
+
+const hourMs = 3_600_000
+/** Bounds of the connection limits: below them nothing could get through, above them they protect nothing. */
+const ranges: Partial<Record<keyof ServerLimits, readonly [number, number]>> = {
+  maxConnections: [1, 65_536],
+  maxConnectionsPerClient: [1, 65_536],
+  requestTimeoutMs: [100, 24 * hourMs],
+  headersTimeoutMs: [100, hourMs],
+  bodyIdleTimeoutMs: [100, hourMs],
+  keepAliveTimeoutMs: [100, hourMs]
+}
+
+const checkLimits = (limits: ServerLimits): ServerLimits => {
+  for (const [name, value] of Object.entries(limits)) {
+    positive(`limits.${name}`, value)
+    const range = ranges[name as keyof ServerLimits]
+    if (range !== undefined && (value < range[0] || value > range[1])) {
+      throw new RangeError(`LocalOssServer: limits.${name} must be between ${range[0]} and ${range[1]}, got ${value}`)
+    }
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new RangeError("LocalOssServer: limits.headersTimeoutMs must not exceed limits.requestTimeoutMs")
+  }
+  if (limits.maxConnectionsPerClient > limits.maxConnections) {
+    throw new RangeError("LocalOssServer: limits.maxConnectionsPerClient must not exceed limits.maxConnections")
+  }
+  return limits
+}
+
 /** Fills in defaults and rejects nonsensical values early, at start rather than on some later request. @category constructors */
 export const resolveOptions = (options: LocalOssServerOptions): ResolvedOptions => {
-  const limits = { ...defaultLimits, ...options.limits }
-  for (const [name, value] of Object.entries(limits)) positive(`limits.${name}`, value)
+  const limits = checkLimits({ ...defaultLimits, ...options.limits })
   const lifecycle = options.lifecycle
   if (lifecycle !== undefined) {
     positive("lifecycle.abortIncompleteAfterMs", lifecycle.abortIncompleteAfterMs)
@@ -128,11 +187,13 @@ export const resolveOptions = (options: LocalOssServerOptions): ResolvedOptions 
   const dialect = options.dialect ?? "oss"
   if (dialect !== "oss" && dialect !== "s3") throw new RangeError('LocalOssServer: dialect must be "oss" or "s3"')
   const port = options.port ?? 0
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("LocalOssServer: bad port")
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`LocalOssServer: the port must be an integer 0 … 65535 (0 picks a free one), got ${port}`)
+  }
   const credentials =
     options.credentials === "anonymous"
       ? "anonymous"
-      : new Map(options.credentials.map((c) => [c.accessKeyId, c.accessKeySecret] as const))
+      : new Map(options.credentials.map((c) => [checkKeyId(c.accessKeyId), checkSecret(c.accessKeySecret)] as const))
   if (credentials !== "anonymous" && credentials.size === 0) {
     throw new RangeError('LocalOssServer: give at least one credential, or "anonymous"')
   }
