@@ -7,7 +7,9 @@
 #                 import that points up or sideways fails; emits dist/ (JS, .d.ts, source maps); then tests/bench
 #   3. lint       biome check (formatting, lint rules, import sorting, import cycles, import boundaries)
 #   4. node       vitest on the PATH's Node (>= 22.19; .ci/dev provides one), without the RGW suites (with Chromium
-#                 installed first, for tests/browser; ensure-chromium.sh)
+#                 installed first, for tests/browser; ensure-chromium.sh), with MOTO_REQUIRED=1: the moto suites
+#                 (tests/support/moto.ts starts `python3 -m moto.server` per suite) fail instead of skipping when
+#                 python3 cannot import moto
 #   5. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
 #   6. node22     the vitest suite of stage 4 on a pinned Node 22 (installed into .cache/ by ensure-node.sh)
 #   7. packages   what a user does: npm pack every package, install the tarballs into a scratch project outside the
@@ -138,8 +140,14 @@ require_chromium() {
   export CHROMIUM_PATH CHROMIUM_REQUIRED=1
 }
 
+# The moto suites start their own `python3 -m moto.server` (tests/support/moto.ts); in CI a missing moto fails them.
+require_moto() {
+  export MOTO_REQUIRED=1
+}
+
 node_tests() {
   require_chromium
+  require_moto
   echo "+ vitest run --exclude '$rgw_suites_glob'   (node $(node --version))"
   vitest run --exclude "$rgw_suites_glob"
 }
@@ -162,6 +170,7 @@ node22_version="${NODE22_VERSION:-22.23.3}"
 node22_tests() {
   local node22
   require_chromium
+  require_moto
   node22="$(bash .ci/ensure-node.sh "$node22_version")"
   echo "+ $node22 node_modules/vitest/vitest.mjs run --exclude '$rgw_suites_glob'   (node $("$node22" --version))"
   "$node22" node_modules/vitest/vitest.mjs run --exclude "$rgw_suites_glob"

@@ -10,6 +10,7 @@
 import * as Effect from "effect/Effect"
 import type { SourceFingerprint } from "./Checkpoint.ts"
 import * as Crc64 from "./Crc64.ts"
+import { isoFromEpochMs } from "./IsoTime.ts"
 import type { ByteSource, SourceReadError } from "./ports/ByteSource.ts"
 
 /** Bytes per sample. @category constants */
@@ -41,14 +42,16 @@ export const fingerprint = (source: ByteSource): Effect.Effect<SourceFingerprint
     }
   })
 
+const timeOf = (ms: number | undefined): string => (ms === undefined ? "unknown" : isoFromEpochMs(ms))
+
 /** Why two fingerprints differ, or `undefined` when they match. @category utils */
 export const difference = (recorded: SourceFingerprint, current: SourceFingerprint): string | undefined => {
-  if (recorded.name !== current.name) return `source name changed from ${recorded.name} to ${current.name}`
+  if (recorded.name !== current.name) return `source name changed: ${recorded.name} became ${current.name}`
   if (recorded.sizeBytes !== current.sizeBytes) {
     return `source size changed from ${recorded.sizeBytes} to ${current.sizeBytes} bytes`
   }
   if (recorded.lastModifiedMs !== current.lastModifiedMs) {
-    return `source modification time changed from ${recorded.lastModifiedMs} to ${current.lastModifiedMs}`
+    return `source modification time changed from ${timeOf(recorded.lastModifiedMs)} to ${timeOf(current.lastModifiedMs)}`
   }
   if (recorded.sampleCrc64 !== current.sampleCrc64) return "source content changed (sampled bytes differ)"
   return undefined

@@ -29,6 +29,8 @@ export class CannotResumeUpload extends Data.TaggedError("CannotResumeUpload")<{
   readonly checkpointId: string
   readonly reason: CannotResumeReason
   readonly message: string
+  /** The unfinished upload the checkpoint names, when it is on this store; nothing is aborted with `fail`. */
+  readonly uploadId?: string
 }> {}
 
 /** What a run stopped on. @category models */
@@ -51,6 +53,8 @@ export class UploadFailed extends Data.TaggedError("UploadFailed")<{
   readonly reason: UploadFailureReason
   readonly message: string
   readonly resumable: boolean
+  /** The multipart upload this run worked on: kept on the store when `resumable`, else aborted. */
+  readonly uploadId?: string
   readonly partNumber?: number
   readonly cause?: ObjectStoreError | SourceReadError | CheckpointStoreError
 }> {}

@@ -64,7 +64,12 @@ export const unresumable = (
   if (settings.onUnresumable === "fail") {
     return go({
       _tag: "Failed",
-      error: new CannotResumeUpload({ checkpointId: settings.checkpointId, reason, message })
+      error: new CannotResumeUpload({
+        checkpointId: settings.checkpointId,
+        reason,
+        message,
+        ...(stale === undefined ? {} : { uploadId: stale.uploadId })
+      })
     })
   }
   if (restarts >= settings.restartsMax) {
@@ -164,6 +169,7 @@ export const failWith = (
     reason: e.reason,
     message: e.message,
     resumable: keep && uploadId !== undefined,
+    ...(uploadId === undefined ? {} : { uploadId }),
     ...partNumber,
     ...causeOf(e)
   })

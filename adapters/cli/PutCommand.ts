@@ -19,6 +19,7 @@ import * as NodeHasher from "@resumable-upload/node/NodeHasher"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ExitCode, UsageError } from "./CliErrors.ts"
+import * as FailureReport from "./FailureReport.ts"
 import * as ProgressView from "./ProgressView.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
@@ -138,10 +139,15 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     if (error?._tag !== "Fail") return yield* Effect.die(exit.cause)
     const e = error.error
     const resumable = e._tag === "UploadFailed" && e.resumable
+    const failure = FailureReport.reportOf(e, process.argv.slice(2), resolve(options.checkpointDir))
     // Failures go to stderr for people; with --json they stay one JSON event on stdout like everything else.
-    if (options.json) view.event("failed", { error: e._tag, message: e.message, resumable }, "")
-    else
-      process.stderr.write(`upload failed: ${e.message}${resumable ? "\nrun the same command again to resume" : ""}\n`)
+    if (options.json) {
+      const detail = failure === undefined ? {} : { kept: failure.kept, command: failure.command }
+      view.event("failed", { error: e._tag, message: e.message, resumable, ...detail }, "")
+    } else
+      process.stderr.write(
+        `${failure === undefined ? `upload failed: ${e.message}` : FailureReport.renderReport(failure)}\n`
+      )
     if (e._tag === "CannotResumeUpload") return ExitCode.cannotResume
     if (e._tag === "CheckpointLocked") return ExitCode.locked
     if (e._tag === "InvalidUploadRequest") return ExitCode.usage
@@ -175,10 +181,7 @@ const report = (
       view.event(
         "paused",
         { ...outcome },
-        `paused with ${formatBytes(outcome.committedBytes)} committed; run the same command again to resume:\n  resumable-upload ${argv
-          .slice(2)
-          .map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))
-          .join(" ")}`
+        `paused with ${formatBytes(outcome.committedBytes)} committed; run the same command again to resume:\n  ${FailureReport.commandLine(argv.slice(2))}`
       )
       return ExitCode.paused
     case "Cancelled":

@@ -5,6 +5,11 @@
  * {@link MalformedResponse} naming the operation; none throws, whatever the text. Bodies are bounded
  * ({@link responseCharsMax}) and so are lists (1000 entries). With `EncodingType=url`, key fields are URL-decoded.
  *
+ * What real S3 implementations vary in is tolerated (see {@link acceptedRoots}): the root may end in `Response`
+ * instead of `Result` (moto answers `<ListPartsResponse>`, `<CompleteMultipartUploadResponse>`), namespaces and
+ * unknown elements are ignored, `IsTruncated` may be missing. What the engine relies on stays strict: part numbers,
+ * sizes, ETags and checksums must be there and well-formed, and are compared by the engine, not here.
+ *
  * @since 0.1.0
  */
 
@@ -47,9 +52,23 @@ export interface CompleteResult {
   readonly location?: string
 }
 
-const readXml = makeXmlReader({
-  listPaths: ["ListPartsResult.Part", "ListMultipartUploadsResult.Upload", "ListMultipartUploadsResult.CommonPrefixes"]
-})
+/** The list elements, under both root spellings (the parser keys its array paths by the root as written). */
+const listPaths = ["ListParts", "ListMultipartUploads"].flatMap((base) =>
+  ["Result", "Response"].flatMap((suffix) =>
+    base === "ListParts" ? [`${base}${suffix}.Part`] : [`${base}${suffix}.Upload`, `${base}${suffix}.CommonPrefixes`]
+  )
+)
+
+const readXml = makeXmlReader({ listPaths })
+
+/**
+ * The root names accepted for a document documented as `root`: the documented `…Result`, and `…Response`, which
+ * moto (and older S3 emulators modelled on the 2006 SOAP names) writes. boto3 and the AWS SDKs ignore the root name.
+ *
+ * @category decoding
+ */
+export const acceptedRoots = (root: string): ReadonlyArray<string> =>
+  root.endsWith("Result") ? [root, `${root.slice(0, -"Result".length)}Response`] : [root]
 
 /** Reads `text` as the document `root` and decodes it with `schema`; shared by every response decoder. @category decoding */
 export const decodeDocument = <S extends Schema.Codec<unknown, unknown>>(
@@ -64,7 +83,7 @@ export const decodeDocument = <S extends Schema.Codec<unknown, unknown>>(
   const read = readXml(text, responseCharsMax)
   if (Result.isFailure(read)) return fail(read.failure.reason, `${operation} response: ${read.failure.message}`)
   const document = read.success
-  if (document.root !== root) {
+  if (!acceptedRoots(root).includes(document.root)) {
     return fail("WrongRoot", `${operation} response: expected <${root}>, got <${document.root}>`, document.root)
   }
   const entries = list === undefined ? undefined : asRecord(document.content)?.[list]
@@ -119,7 +138,11 @@ export const decodeListPartsResult = (text: string): Effect.Effect<PartsPage, Ma
         })
       )
       const next = result.NextPartNumberMarker
-      return { parts, isTruncated: result.IsTruncated, ...(next === undefined ? {} : { nextPartNumberMarker: next }) }
+      return {
+        parts,
+        isTruncated: result.IsTruncated ?? false,
+        ...(next === undefined ? {} : { nextPartNumberMarker: next })
+      }
     })
   )
 
@@ -139,13 +162,18 @@ export const decodeListUploadsResult = (text: string): Effect.Effect<UploadsPage
     const nextUploadIdMarker = result.NextUploadIdMarker ?? ""
     return {
       uploads,
-      isTruncated: result.IsTruncated,
+      isTruncated: result.IsTruncated ?? false,
       ...(nextKeyMarker === "" ? {} : { nextKeyMarker }),
       ...(nextUploadIdMarker === "" ? {} : { nextUploadIdMarker })
     }
   })
 
-/** CompleteMultipartUploadResult → the object's ETag (quoted, as sent) and where it landed. @category decoding */
+/**
+ * CompleteMultipartUploadResult → the object's ETag (quoted, as sent) and where it landed. A missing or empty
+ * `<ETag>` is `""`: the engine then cannot judge the answer and verifies the object with a HEAD.
+ *
+ * @category decoding
+ */
 export const decodeCompleteResult = (text: string): Effect.Effect<CompleteResult, MalformedResponse> =>
   Effect.gen(function* () {
     const operation = "CompleteMultipartUpload"
@@ -155,7 +183,7 @@ export const decodeCompleteResult = (text: string): Effect.Effect<CompleteResult
     const decodeKey = keyDecoder(operation, result.EncodingType)
     const key = result.Key === undefined ? undefined : yield* Effect.fromResult(decodeKey(result.Key))
     return {
-      etag: result.ETag.trim(),
+      etag: (result.ETag ?? "").trim(),
       ...(result.Bucket === undefined ? {} : { bucket: result.Bucket }),
       ...(key === undefined ? {} : { key }),
       ...(result.Location === undefined ? {} : { location: result.Location })

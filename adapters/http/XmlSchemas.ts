@@ -109,7 +109,8 @@ export const ListPartsResult = Schema.Struct({
   PartNumberMarker: optional(MarkerIntFromText),
   NextPartNumberMarker: optional(MarkerIntFromText),
   MaxParts: optional(MarkerIntFromText),
-  IsTruncated: BooleanFromText,
+  // Missing in some emulators' last pages; absent means not truncated (the decoder's default).
+  IsTruncated: optional(BooleanFromText),
   Part: optional(ListOf(ListedPartXml, pageEntriesMax))
 })
 
@@ -132,7 +133,7 @@ export const ListMultipartUploadsResult = Schema.Struct({
   Prefix: optional(Schema.String),
   Delimiter: optional(Schema.String),
   MaxUploads: optional(MarkerIntFromText),
-  IsTruncated: BooleanFromText,
+  IsTruncated: optional(BooleanFromText),
   Upload: optional(ListOf(ListedUploadXml, pageEntriesMax))
 })
 
@@ -142,7 +143,7 @@ export const CompleteMultipartUploadResult = Schema.Struct({
   Location: optional(Schema.String),
   Bucket: optional(Schema.String),
   Key: optional(Schema.String),
-  ETag: Schema.String
+  ETag: optional(Schema.String)
 })
 
 /** One `<Part>` of a CompleteMultipartUpload request: any non-negative integer; range and order are the server's. @category schemas */

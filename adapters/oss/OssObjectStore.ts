@@ -23,7 +23,7 @@ import {
 } from "@resumable-upload/core/ports/ObjectStore"
 import { buildCompleteBody } from "@resumable-upload/http/CompleteXml"
 import * as ObjectCalls from "@resumable-upload/http/ObjectCalls"
-import { etagOf, malformed, type StoreAnswer, textOf } from "@resumable-upload/http/StoreCall"
+import { etagOf, type StoreAnswer, textOf } from "@resumable-upload/http/StoreCall"
 import * as Xml from "@resumable-upload/http/XmlParse"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -115,7 +115,9 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
             // A 200 whose body is an <Error> (S3 does this for long Completes) is an error, not a result.
             e.root === "Error"
               ? Effect.fail(toObjectStoreError("CompleteMultipartUpload", 500, answer.headers, textOf(answer)))
-              : Effect.fail(malformed(e))
+              : // Any other unreadable 200 is not a failure: the object is judged by the CRC-64 header when there
+                // is one, else the empty ETag makes the engine verify it by HEAD.
+                Effect.succeed({ etag: "" })
           )
         )
         return { etag: result.etag === "" ? etagHeader : result.etag, ...crcOf(answer) } satisfies CompleteAnswer

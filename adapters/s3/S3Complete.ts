@@ -6,6 +6,10 @@
  *   `<Error>`: it is an error, with the status S3 would have used for its code (5xx for `InternalError`).
  * - Ceph RGW answers `<ETag></ETag>`: passed on as `""`, which tells the engine the answer cannot be judged, so it
  *   verifies the object with a HEAD (whose ETag RGW does fill in).
+ * - An answer that is `200` but not a readable `CompleteMultipartUploadResult` (an emulator's own root name beyond
+ *   those XmlParse accepts, a cut-off body, a missing ETag) is not a failure: the store said 200, so the object is
+ *   probably there. It is passed on as an empty ETag, like RGW's, and the engine verifies the object by HEAD (size,
+ *   multipart ETag) before it reports success; if nothing is there, the upload is kept and a rerun lists its parts.
  * - `completeAll` and the upload callback are OSS features: they fail with code `NotSupported` before any request,
  *   never silently dropped.
  *
@@ -13,7 +17,7 @@
  */
 
 import { ObjectStoreError, type ObjectStoreShape } from "@resumable-upload/core/ports/ObjectStore"
-import { malformed, type StoreTransport, textOf } from "@resumable-upload/http/StoreCall"
+import { type StoreTransport, textOf } from "@resumable-upload/http/StoreCall"
 import * as Xml from "@resumable-upload/http/XmlParse"
 import * as Effect from "effect/Effect"
 import * as S3Checksum from "./S3Checksum.ts"
@@ -66,7 +70,7 @@ export const makeComplete =
                   body
                 )
               )
-            : Effect.fail(malformed(e))
+            : Effect.succeed({ etag: "" })
         )
       )
       partChecksums?.forget(r.uploadId)

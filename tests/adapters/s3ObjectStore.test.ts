@@ -256,8 +256,69 @@ describe("S3 adapter request shapes", () => {
       assert.strictEqual(invalid.result.code, "InvalidPart")
       assert.strictEqual(invalid.result.status, 400)
       assert.isFalse(isRetryable(invalid.result))
-      const garbage = yield* withStore([{ body: "<html>proxy</html>" }], complete)
-      assert.strictEqual(garbage.result.code, "MalformedResponse")
+    })
+  )
+
+  it.effect("Complete answering 200 with a body that is not a result: an empty ETag (verify by HEAD), no failure", () =>
+    Effect.gen(function* () {
+      const complete = (store: ObjectStoreShape) =>
+        store.complete({ bucket: "b", key: "k", uploadId: "u", parts: [{ partNumber: 1, etag: "e" }] })
+      for (const text of ["<html>proxy</html>", "", `<Other ${ns}/>`, completed("x").slice(0, 80)]) {
+        const { result } = yield* withStore([{ body: text }], complete)
+        assert.strictEqual(result.etag, "", text)
+      }
+    })
+  )
+
+  it.effect("moto's <…Response> roots and a missing <IsTruncated> are read like S3's <…Result>", () =>
+    Effect.gen(function* () {
+      const moto = (inner: string, root: string) =>
+        `<?xml version="1.0" encoding="utf-8"?>\n<${root} ${ns}>${inner}</${root}>`
+      const part = (n: number, etag: string) =>
+        `<Part><PartNumber>${n}</PartNumber><LastModified>2026-12-07T02:49:22.000Z</LastModified><ETag>${etag}</ETag><Size>5</Size></Part>`
+      const { result } = yield* withStore(
+        [
+          { body: moto(`<Bucket>b</Bucket><Key>k</Key><ETag>"AB12-2"</ETag>`, "CompleteMultipartUploadResponse") },
+          { body: moto(`<IsTruncated>false</IsTruncated>${part(1, '"aa"')}${part(2, "BB")}`, "ListPartsResponse") },
+          { body: moto(part(3, '"cc"'), "ListPartsResult") }
+        ],
+        (store) =>
+          Effect.all([
+            store.complete({ bucket: "b", key: "k", uploadId: "u", parts: [{ partNumber: 1, etag: "e" }] }),
+            store.listParts({ bucket: "b", key: "k", uploadId: "u" }),
+            store.listParts({ bucket: "b", key: "k", uploadId: "u" })
+          ])
+      )
+      const [completeAnswer, page, unterminated] = result
+      assert.strictEqual(completeAnswer.etag, '"AB12-2"')
+      assert.deepStrictEqual(
+        page.parts.map((p) => [p.partNumber, p.etag, p.sizeBytes]),
+        [
+          [1, '"aa"', 5],
+          [2, "BB", 5]
+        ]
+      )
+      assert.isFalse(page.isTruncated)
+      assert.isFalse(unterminated.isTruncated)
+      assert.deepStrictEqual(
+        unterminated.parts.map((p) => p.partNumber),
+        [3]
+      )
+    })
+  )
+
+  it.effect("strict where it matters: a part without a number or size, or a wrong root, is MalformedResponse", () =>
+    Effect.gen(function* () {
+      const list = (store: ObjectStoreShape) => Effect.flip(store.listParts({ bucket: "b", key: "k", uploadId: "u" }))
+      for (const text of [
+        `<ListPartsResponse ${ns}><Part><ETag>"aa"</ETag><Size>5</Size></Part></ListPartsResponse>`,
+        `<ListPartsResponse ${ns}><Part><PartNumber>1</PartNumber><ETag>"aa"</ETag></Part></ListPartsResponse>`,
+        `<ListPartsResponse ${ns}><Part><PartNumber>0</PartNumber><ETag>"a"</ETag><Size>5</Size></Part></ListPartsResponse>`,
+        `<ListUploadsResponse ${ns}><IsTruncated>false</IsTruncated></ListUploadsResponse>`
+      ]) {
+        const { result } = yield* withStore([{ body: text }], list)
+        assert.strictEqual(result.code, "MalformedResponse", text)
+      }
     })
   )
 

@@ -252,8 +252,13 @@ describe("resumable-upload CLI end to end", () => {
     const failed = await put.result(60_000)
     const context = `seed ${seed}, server killed ${delay} ms after the first progress line\n${launcher.describe(failed)}`
     assert.strictEqual(failed.code, 1, context)
-    assert.match(failed.stderr, /^upload failed: /m, context)
-    assert.match(failed.stderr, /^run the same command again to resume$/m, context)
+    assert.match(failed.stderr, /^upload failed( \(part \d+\))?: /m, context)
+    assert.match(failed.stderr, /^kept: upload \S+ is kept on the store with every part it confirmed, /m, context)
+    assert.match(
+      failed.stderr,
+      /^to resume where it stopped, run the same command again:\n {2}resumable-upload put /m,
+      context
+    )
     assert.deepStrictEqual(stackLines(failed), [], context)
 
     // Same data directory and port: the restarted server must find the upload and its parts.

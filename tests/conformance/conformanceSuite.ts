@@ -1,6 +1,6 @@
 /**
  * The conformance suite: every check, against one target. Each target's test file calls {@link describeConformance}
- * so the same checks run on the simulator, the local server in both dialects, and Ceph RGW.
+ * so the same checks run on the simulator, the local server in both dialects, Ceph RGW and moto.
  */
 import { afterAll, beforeAll, describe } from "@effect/vitest"
 import { errorChecks } from "./errorChecks.ts"
@@ -24,7 +24,7 @@ export const describeConformance = (target: ConformanceTarget): void => {
       await opened?.close()
     })
     operationChecks(target, session)
-    listingChecks(session)
+    listingChecks(target, session)
     errorChecks(target, session)
     goneUploadChecks(target, session)
     resumeCheck(target, session)

@@ -6,44 +6,15 @@
  * expected instead, for that target only. So a target that starts to follow the documentation fails its check, and
  * the entry must go. Outcomes are written `ok` or `<HTTP status> <error code>` (see ./outcome.ts).
  *
- * The rule (issue 4): where RGW and the local server disagree, the local server is wrong unless S3's documentation
- * says otherwise. Every entry below is a deviation of RGW from S3's documentation; the local server and the
- * simulator follow the documentation in each case, so they need no entry.
+ * The rule (issue 4): where RGW or moto and the local server disagree, the local server is wrong unless S3's
+ * documentation says otherwise. Every entry below is a deviation of RGW or moto (5.2.1) from S3's documentation; the
+ * local server and the simulator follow the documentation in each case, so they need no entry.
  */
+import type { CheckId, Disagreement } from "./checkIds.ts"
+import { motoDisagreements } from "./motoDisagreements.ts"
 import type { TargetName } from "./target.ts"
 
-export type CheckId =
-  | "UploadPart with a wrong Content-MD5"
-  | "PutObject with a wrong Content-MD5"
-  | "Complete with a part too small"
-  | "Complete with a wrong ETag"
-  | "Complete with a part never uploaded"
-  | "UploadPart after abort"
-  | "Complete after abort"
-  | "Abort after abort"
-  | "UploadPart after complete"
-  | "Complete answer ETag"
-  | "Complete with a subset of the uploaded parts"
-  | "Complete listing a part number twice"
-  | "UploadPart with a Content-MD5 of the wrong length"
-  | "UploadPart with a Content-MD5 that is not base64"
-  | "UploadPart number 0"
-  | "UploadPart number 10001"
-  | "ListParts after abort"
-  | "ListParts after complete"
-  | "Complete after complete"
-
-export interface Disagreement {
-  readonly check: CheckId
-  readonly target: TargetName
-  /** The outcome the documentation gives; must equal what the check states as documented. */
-  readonly documented: string
-  /** Where the documentation says so. */
-  readonly source: string
-  /** What the target answers instead (the check expects exactly this for this target). */
-  readonly observed: string
-  readonly resolution: string
-}
+export type { CheckId, Disagreement } from "./checkIds.ts"
 
 const s3Api = "https://docs.aws.amazon.com/AmazonS3/latest/API"
 
@@ -142,7 +113,8 @@ export const disagreements: ReadonlyArray<Disagreement> = [
       "RGW answers a repeated Complete with 200 and the object's ETag (filled in this time), which is what a client " +
       "retrying a lost answer wants; the engine verifies the object with HEAD either way. (environment.md §1.5 saw " +
       "InvalidPart with the AWS SDK.)"
-  }
+  },
+  ...motoDisagreements
 ]
 
 /** What `target` is expected to answer in `check`: the documented outcome unless the registry says otherwise. */

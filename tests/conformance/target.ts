@@ -11,7 +11,7 @@ import type { Dialect } from "../../core/Limits.ts"
 import type { ObjectStoreShape, PartBody } from "../../core/ports/ObjectStore.ts"
 
 /** Every target the suite knows; the registry names these. */
-export type TargetName = "sim-oss" | "sim-s3" | "local-oss" | "local-s3" | "rgw"
+export type TargetName = "sim-oss" | "sim-s3" | "local-oss" | "local-s3" | "rgw" | "moto"
 
 /** An opened target: the port over it and a bucket this run may fill. */
 export interface Session {
