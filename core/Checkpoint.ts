@@ -1,9 +1,10 @@
 /**
  * The checkpoint: everything needed to resume an upload after a crash, and nothing secret.
  *
- * It is stored as versioned JSON with a CRC-64 over its body, so a torn, truncated, hand-edited or foreign file is
- * reported as a typed {@link CheckpointCorrupt} instead of being trusted. Credentials never enter it: the request's
- * store identity is an endpoint id, not a signed URL.
+ * A snapshot is stored as versioned JSON with a CRC-64 over its body, so a torn, truncated, hand-edited or foreign
+ * file is reported as a typed {@link CheckpointCorrupt} instead of being trusted. Credentials never enter it: the
+ * request's store identity is an endpoint id, not a signed URL. Version 2 snapshots may be followed by journal
+ * records, one per committed part (core/CheckpointJournal.ts); version 1 (a lone snapshot) is still read.
  *
  * @since 0.1.0
  */
@@ -13,10 +14,15 @@ import * as Schema from "effect/Schema"
 import * as Crc64 from "./Crc64.ts"
 import * as Utf8 from "./Utf8.ts"
 
-/** Format marker and the only version this code reads. @category constants */
+/** Format marker and the version this code writes; it reads {@link readableVersions}. @category constants */
 export const checkpointFormat = "resumable-upload.checkpoint"
-export const checkpointVersion = 1
-/** 10,000 parts take about 1.2 MB; anything much larger is not ours. @category constants */
+export const checkpointVersion = 2
+/** 1: a lone snapshot (before the journal). 2: a snapshot, then journal records. @category constants */
+export const readableVersions: ReadonlyArray<number> = [1, 2]
+/**
+ * 10,000 parts take about 1.2 MB as a snapshot; the journal is compacted before it outgrows half of that, so
+ * anything much larger is not ours. @category constants
+ */
 export const checkpointBytesMax = 4 * 1024 * 1024
 
 const NonNegativeInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
@@ -74,17 +80,38 @@ const Envelope = Schema.Struct({
   body: Schema.Unknown
 })
 
-const bodyChecksum = (bodyJson: string): string => Crc64.compute(Utf8.encode(bodyJson)).toString()
+/** CRC-64 (decimal) of a JSON text: the envelope's and each journal record's checksum. @category codec */
+export const checksumOf = (json: string): string => Crc64.compute(Utf8.encode(json)).toString()
 
-/** Checkpoint to text. Parts are written in ascending order so equal checkpoints give equal text. @category codec */
-export const encode = (checkpoint: Checkpoint): string => {
-  const sorted = { ...checkpoint, parts: [...checkpoint.parts].sort((a, b) => a.partNumber - b.partNumber) }
-  const bodyJson = JSON.stringify(Schema.encodeSync(Checkpoint)(sorted))
-  return `{"format":"${checkpointFormat}","version":${checkpointVersion},"crc64":"${bodyChecksum(bodyJson)}","body":${bodyJson}}`
+/** A snapshot's text and its checksum (journal records name it, so a record never applies to another snapshot). */
+export interface EncodedSnapshot {
+  readonly text: string
+  readonly checksum: string
 }
 
-/** Text to checkpoint, or the precise reason it cannot be trusted. @category codec */
+/** Checkpoint to snapshot text. Parts are written in ascending order so equal checkpoints give equal text. @category codec */
+export const encodeSnapshot = (checkpoint: Checkpoint): EncodedSnapshot => {
+  const sorted = { ...checkpoint, parts: [...checkpoint.parts].sort((a, b) => a.partNumber - b.partNumber) }
+  const bodyJson = JSON.stringify(Schema.encodeSync(Checkpoint)(sorted))
+  const checksum = checksumOf(bodyJson)
+  return {
+    text: `{"format":"${checkpointFormat}","version":${checkpointVersion},"crc64":"${checksum}","body":${bodyJson}}`,
+    checksum
+  }
+}
+
+/** Checkpoint to snapshot text (one line, no journal). @category codec */
+export const encode = (checkpoint: Checkpoint): string => encodeSnapshot(checkpoint).text
+
+/** One snapshot's text to checkpoint, or the precise reason it cannot be trusted. @category codec */
 export const decode = (checkpointId: string, text: string): Effect.Effect<Checkpoint, CheckpointCorrupt> =>
+  Effect.map(decodeSnapshot(checkpointId, text), (snapshot) => snapshot.checkpoint)
+
+/** {@link decode}, keeping the snapshot's checksum. @category codec */
+export const decodeSnapshot = (
+  checkpointId: string,
+  text: string
+): Effect.Effect<{ readonly checkpoint: Checkpoint; readonly checksum: string }, CheckpointCorrupt> =>
   Effect.gen(function* () {
     const corrupt = (reason: CheckpointCorrupt["reason"], message: string) =>
       new CheckpointCorrupt({ checkpointId, reason, message })
@@ -98,19 +125,20 @@ export const decode = (checkpointId: string, text: string): Effect.Effect<Checkp
     const envelope = yield* Schema.decodeUnknownEffect(Envelope)(parsed).pipe(
       Effect.mapError(() => corrupt("NotACheckpoint", "file is not a resumable-upload checkpoint"))
     )
-    if (envelope.version !== checkpointVersion) {
+    if (!readableVersions.includes(envelope.version)) {
       return yield* corrupt(
         "UnsupportedVersion",
-        `checkpoint version ${envelope.version} is not supported (this build reads version ${checkpointVersion})`
+        `checkpoint version ${envelope.version} is not supported (this build reads versions ${readableVersions.join(", ")})`
       )
     }
-    if (bodyChecksum(JSON.stringify(envelope.body)) !== envelope.crc64) {
+    if (checksumOf(JSON.stringify(envelope.body)) !== envelope.crc64) {
       return yield* corrupt("ChecksumMismatch", "checkpoint checksum does not match its content (edited or damaged)")
     }
     const checkpoint = yield* Schema.decodeUnknownEffect(Checkpoint)(envelope.body).pipe(
       Effect.mapError((error) => corrupt("Invalid", `checkpoint content is invalid: ${error.message}`))
     )
-    return yield* validateParts(checkpoint).pipe(Effect.mapError((message) => corrupt("Invalid", message)))
+    const valid = yield* validateParts(checkpoint).pipe(Effect.mapError((message) => corrupt("Invalid", message)))
+    return { checkpoint: valid, checksum: envelope.crc64 }
   })
 
 /** Cross-field rules a schema cannot express: unique part numbers, sizes that fit the layout. */

@@ -33,7 +33,7 @@ export interface RunnerContext {
 
 type Remote = Exclude<
   UploadCommand,
-  { _tag: "SaveCheckpoint" | "RemoveCheckpoint" | "Notify" | "StopPartUploads" | "DeleteObject" }
+  { _tag: "SaveCheckpoint" | "SavePart" | "RemoveCheckpoint" | "Notify" | "StopPartUploads" | "DeleteObject" }
 >
 
 const failed = (command: UploadCommand["_tag"], error: ObjectStoreError, partNumber?: number): UploadEvent => ({

@@ -98,20 +98,17 @@ export const run = (
     const remote = yield* FiberSet.make<void>()
     const emit = (event: Machine.UploadEvent) => Queue.offer(events, event).pipe(Effect.asVoid)
 
+    // A checkpoint that cannot be written fails the upload: resuming would depend on it.
+    const unwritable = (tag: "SaveCheckpoint" | "SavePart", write: Effect.Effect<void, CheckpointStoreError>) =>
+      Effect.catchTag(write, "CheckpointStoreError", (e) =>
+        emit({ _tag: "CommandFailed", command: tag, reason: "CheckpointUnwritable", message: e.message, cause: e })
+      )
     const execute = (command: Machine.UploadCommand): Effect.Effect<void, never, Services> => {
       switch (command._tag) {
         case "SaveCheckpoint":
-          return checkpoints.save(id, command.checkpoint).pipe(
-            Effect.catchTag("CheckpointStoreError", (e) =>
-              emit({
-                _tag: "CommandFailed",
-                command: command._tag,
-                reason: "CheckpointUnwritable",
-                message: e.message,
-                cause: e
-              })
-            )
-          )
+          return unwritable(command._tag, checkpoints.save(id, command.checkpoint))
+        case "SavePart":
+          return unwritable(command._tag, checkpoints.savePart(id, command.part, command.updatedAtMs))
         case "RemoveCheckpoint":
           // The upload is already settled; a checkpoint we could not remove is reported, not fatal.
           return checkpoints

@@ -21,7 +21,7 @@
  * ```
  *
  * `transition` is pure (`R = never`): it reaches no port, clock or random source. The driver runs the commands,
- * in order, and feeds their results back as events. `SaveCheckpoint` always precedes a command that is unsafe to
+ * in order, and feeds their results back as events. `SaveCheckpoint` (or `SavePart`) always precedes a command that is unsafe to
  * repeat (`CompleteUpload`), so a crash never loses the fact that one was sent.
  *
  * @since 0.1.0
@@ -61,6 +61,8 @@ export interface Upload {
   readonly layout: PartPlan.PartPlan
   readonly createdAtMs: number
   readonly done: HashMap.HashMap<number, PartRecord>
+  /** The sum of `done`'s sizes, kept up by the transitions so progress costs O(1) per event. */
+  readonly committedBytes: number
 }
 
 export type InitStep =
@@ -87,6 +89,8 @@ export type UploadState =
       readonly settings: Settings
       readonly upload: Upload
       readonly inFlight: ReadonlySet<number>
+      /** The sum of the in-flight parts' sizes, kept up with `inFlight`. */
+      readonly inFlightBytes: number
       readonly nextPartNumber: number
       readonly restarts: number
     }
@@ -168,6 +172,8 @@ export type UploadCommand =
   | { readonly _tag: "UploadPart"; readonly uploadId: string; readonly range: PartPlan.PartRange }
   | { readonly _tag: "PutObject" }
   | { readonly _tag: "SaveCheckpoint"; readonly checkpoint: Checkpoint }
+  /** One more committed part of the checkpoint last saved: O(1), appended to the checkpoint's journal. */
+  | { readonly _tag: "SavePart"; readonly part: PartRecord; readonly updatedAtMs: number }
   | { readonly _tag: "RemoveCheckpoint" }
   | { readonly _tag: "CompleteUpload"; readonly uploadId: string; readonly parts: ReadonlyArray<PartRecord> }
   | { readonly _tag: "CheckObject"; readonly parts: ReadonlyArray<PartRecord> }

@@ -102,7 +102,10 @@ export const beginUploading = (
   if (stop === "Pause") return go(pausedFrom(upload, false), save)
   if (stop === "Cancel") return prepend(cancel(settings, upload), save)
   if (HashMap.size(upload.done) === upload.layout.partCount) return toCompleting(settings, upload, restarts, atMs)
-  return prepend(fill({ _tag: "Uploading", settings, upload, inFlight: new Set(), nextPartNumber: 1, restarts }), save)
+  return prepend(
+    fill({ _tag: "Uploading", settings, upload, inFlight: new Set(), inFlightBytes: 0, nextPartNumber: 1, restarts }),
+    save
+  )
 }
 
 /** Starts parts, lowest number first, until `parallelism` are in flight. */
@@ -110,14 +113,17 @@ export const fill = (s: Of<"Uploading">): Step => {
   const inFlight = new Set(s.inFlight)
   const commands: Array<UploadCommand> = []
   let next = s.nextPartNumber
+  let inFlightBytes = s.inFlightBytes
   while (inFlight.size < s.settings.parallelism && next <= s.upload.layout.partCount) {
     if (!HashMap.has(s.upload.done, next)) {
+      const range = PartPlan.rangeOf(s.upload.layout, next)
       inFlight.add(next)
-      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range: PartPlan.rangeOf(s.upload.layout, next) })
+      inFlightBytes += range.sizeBytes
+      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range })
     }
     next++
   }
-  return { state: { ...s, inFlight, nextPartNumber: next }, commands }
+  return { state: { ...s, inFlight, inFlightBytes, nextPartNumber: next }, commands }
 }
 
 export const toCompleting = (settings: Settings, upload: Upload, restarts: number, atMs: number): Step =>
@@ -184,8 +190,19 @@ export const failWith = (
 export const partsOf = (upload: Upload): ReadonlyArray<PartRecord> =>
   Array.from(HashMap.values(upload.done)).sort((a, b) => a.partNumber - b.partNumber)
 
-export const committedBytesOf = (upload: Upload): number =>
-  Array.from(HashMap.values(upload.done)).reduce((sum, part) => sum + part.sizeBytes, 0)
+/** `upload` with one more committed part, its running total kept (a part recorded again replaces its size). */
+export const withPart = (upload: Upload, part: PartRecord): Upload => {
+  const before = HashMap.get(upload.done, part.partNumber)
+  const replacedBytes = before._tag === "Some" ? before.value.sizeBytes : 0
+  return {
+    ...upload,
+    done: HashMap.set(upload.done, part.partNumber, part),
+    committedBytes: upload.committedBytes - replacedBytes + part.sizeBytes
+  }
+}
+
+/** The checkpoint's `updatedAtMs` for an event at `atMs`: whole milliseconds, never before the upload began. */
+export const updatedAtOf = (upload: Upload, atMs: number): number => Math.floor(Math.max(atMs, upload.createdAtMs))
 
 export const holdsEveryPart = (checkpoint: Checkpoint, settings: Settings): boolean =>
   checkpoint.parts.length === PartPlan.partCountFor(settings.target.source.sizeBytes, checkpoint.partSizeBytes)
@@ -194,7 +211,7 @@ export const pausedFrom = (upload: Upload, byCancel: boolean): UploadState => ({
   _tag: "Paused",
   byCancel,
   uploadId: upload.uploadId,
-  committedBytes: committedBytesOf(upload)
+  committedBytes: upload.committedBytes
 })
 
 export const withCallback = <S extends UploadState>(state: S, callback: CallbackResult | undefined): S =>
@@ -219,7 +236,7 @@ export const completedFrom = (
   }
 }
 
-/** The checkpoint for an upload as it stands. @category constructors */
+/** The checkpoint for an upload as it stands: O(parts), so only for whole saves (start, resume, completing). @category constructors */
 export const checkpointOf = (settings: Settings, upload: Upload, atMs: number): Checkpoint => ({
   dialect: settings.target.dialect,
   endpointId: settings.target.endpointId,
@@ -231,5 +248,5 @@ export const checkpointOf = (settings: Settings, upload: Upload, atMs: number): 
   parts: partsOf(upload),
   // Whole milliseconds: a clock may report fractions, the checkpoint format does not take them.
   createdAtMs: Math.floor(upload.createdAtMs),
-  updatedAtMs: Math.floor(Math.max(atMs, upload.createdAtMs))
+  updatedAtMs: updatedAtOf(upload, atMs)
 })

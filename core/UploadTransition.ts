@@ -13,12 +13,12 @@
  */
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
+import * as PartPlan from "./PartPlan.ts"
 import { UploadFailed } from "./UploadErrors.ts"
 import { InvalidTransition, type Of, type Step, type UploadEvent, type UploadState } from "./UploadMachine.ts"
 import {
   cancel,
   causeOf,
-  checkpointOf,
   completedFrom,
   failWith,
   fill,
@@ -30,7 +30,9 @@ import {
   stay,
   toCompleting,
   unresumable,
-  withCallback
+  updatedAtOf,
+  withCallback,
+  withPart
 } from "./UploadSteps.ts"
 import { onInit } from "./UploadTransitionInit.ts"
 
@@ -61,12 +63,15 @@ const onUploading = (s: Of<"Uploading">, e: UploadEvent): Step | undefined => {
       if (!s.inFlight.has(e.part.partNumber)) return stay(s) // a late answer from a part we stopped waiting for
       const inFlight = new Set(s.inFlight)
       inFlight.delete(e.part.partNumber)
-      const upload = { ...s.upload, done: HashMap.set(s.upload.done, e.part.partNumber, e.part) }
+      const inFlightBytes = s.inFlightBytes - PartPlan.rangeOf(s.upload.layout, e.part.partNumber).sizeBytes
+      const upload = withPart(s.upload, e.part)
       if (HashMap.size(upload.done) === upload.layout.partCount)
         return toCompleting(s.settings, upload, s.restarts, e.atMs)
-      return prepend(fill({ ...s, upload, inFlight }), {
-        _tag: "SaveCheckpoint",
-        checkpoint: checkpointOf(s.settings, upload, e.atMs)
+      // Only the new part is saved (appended to the checkpoint's journal): O(1) per part, whatever the part count.
+      return prepend(fill({ ...s, upload, inFlight, inFlightBytes }), {
+        _tag: "SavePart",
+        part: e.part,
+        updatedAtMs: updatedAtOf(upload, e.atMs)
       })
     }
     case "UploadNotFound":

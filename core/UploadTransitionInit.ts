@@ -65,7 +65,13 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
       if (s.step !== "Initiating") return undefined
       return beginUploading(
         s.settings,
-        { uploadId: e.uploadId, layout: s.settings.plan, createdAtMs: e.atMs, done: HashMap.empty() },
+        {
+          uploadId: e.uploadId,
+          layout: s.settings.plan,
+          createdAtMs: e.atMs,
+          done: HashMap.empty(),
+          committedBytes: 0
+        },
         s.restarts,
         e.atMs,
         s.stop
@@ -126,7 +132,8 @@ const resumeWith = (s: Of<"Init">, checkpoint: Checkpoint, listed: ReadonlyArray
     uploadId: checkpoint.uploadId,
     layout: fit.layout,
     createdAtMs: checkpoint.createdAtMs,
-    done: HashMap.fromIterable(trusted.map((part) => [part.partNumber, part] as const))
+    done: HashMap.fromIterable(trusted.map((part) => [part.partNumber, part] as const)),
+    committedBytes: trusted.reduce((sum, part) => sum + part.sizeBytes, 0)
   }
   return prepend(
     beginUploading(s.settings, upload, s.restarts, checkpoint.updatedAtMs, s.stop),

@@ -50,7 +50,12 @@ const readDir = async (path: string): Promise<Array<string>> => {
 /** @category services */
 export const DenoFileHost: FileHost = {
   open: async (path, mode) =>
-    handleOf(await Deno.open(path, mode === "read" ? { read: true } : { write: true, createNew: true })),
+    handleOf(
+      await Deno.open(
+        path,
+        mode === "read" ? { read: true } : mode === "createNew" ? { write: true, createNew: true } : { append: true }
+      )
+    ),
   stat: async (path) => infoOf(await Deno.stat(path)),
   readFile: (path) => Deno.readFile(path),
   readTextFile: (path) => Deno.readTextFile(path),

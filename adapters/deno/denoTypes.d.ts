@@ -39,6 +39,7 @@ declare namespace Deno {
     create?: boolean
     createNew?: boolean
     truncate?: boolean
+    append?: boolean
   }
   interface WriteFileOptions {
     createNew?: boolean

@@ -9,7 +9,7 @@
  * @since 0.2.0
  */
 import { randomUUID } from "node:crypto"
-import type { Stats } from "node:fs"
+import { constants, type Stats } from "node:fs"
 import { mkdir, type FileHandle as NodeHandle, open, readdir, readFile, rename, rm, stat } from "node:fs/promises"
 import { hostname, uptime } from "node:os"
 import process from "node:process"
@@ -37,7 +37,10 @@ const isAlive = (pid: number): boolean => {
 
 /** @category services */
 export const NodeFileHost: FileHost = {
-  open: async (path, mode) => handleOf(await open(path, mode === "read" ? "r" : "wx")),
+  open: async (path, mode) =>
+    handleOf(
+      await open(path, mode === "read" ? "r" : mode === "createNew" ? "wx" : constants.O_WRONLY | constants.O_APPEND)
+    ),
   stat: async (path) => infoOf(await stat(path)),
   readFile: async (path) => {
     const buffer = await readFile(path)

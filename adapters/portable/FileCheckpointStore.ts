@@ -1,7 +1,9 @@
 /**
  * The file {@link CheckpointStore}: the KV checkpoint primitives over {@link FileKeyValueStore} (atomic, fsynced
- * writes; one file per checkpoint) with `persistent: true`, locked by {@link FileLock} (a pid-checked lock file)
- * instead of the KV lease, because a file created with `O_EXCL` is a real cross-process mutex.
+ * snapshot writes; one file per checkpoint) with `persistent: true`, locked by {@link FileLock} (a pid-checked lock
+ * file) instead of the KV lease, because a file created with `O_EXCL` is a real cross-process mutex. A committed
+ * part is appended to the checkpoint's own file (`O_APPEND`, then fsync) instead of the KV journal chunks: a crash
+ * can tear only that record, which reading drops.
  *
  * Checkpoints are `<dir>/_data%2F<encoded id>`, locks `<dir>/_<encoded id>.lock`, whatever the {@link FileHost}, so
  * Node and Deno resume each other's uploads. The directory is created on first write or lock, so building the
@@ -24,7 +26,11 @@ import * as KvCheckpointStore from "./KvCheckpointStore.ts"
 /** The text primitives (exported for tests that plant raw or corrupt text). @category constructors */
 export const makeStorage = (host: FileHost, directory: string): CheckpointStorage => ({
   // No prefix: the directory already belongs to checkpoints.
-  ...KvCheckpointStore.makeStorage(FileKeyValueStore.make(host, directory), { persistent: true, prefix: "" }),
+  ...KvCheckpointStore.makeStorage(FileKeyValueStore.make(host, directory), {
+    persistent: true,
+    prefix: "",
+    appendInPlace: FileKeyValueStore.append(host, directory)
+  }),
   lock: (id) => FileLock.acquire(host, directory, id)
 })
 

@@ -32,8 +32,11 @@ export interface FileHandle {
 
 /** @category models */
 export interface FileHost {
-  /** `"read"`: an existing file or directory. `"createNew"`: a new file to write, failing if it exists (`O_EXCL`). */
-  readonly open: (path: string, mode: "read" | "createNew") => Promise<FileHandle>
+  /**
+   * `"read"`: an existing file or directory. `"createNew"`: a new file to write, failing if it exists (`O_EXCL`).
+   * `"append"`: an existing file, every write going to its end (`O_APPEND`, never created).
+   */
+  readonly open: (path: string, mode: "read" | "createNew" | "append") => Promise<FileHandle>
   readonly stat: (path: string) => Promise<FileInfo>
   /** A plain `Uint8Array` (not a subclass such as Node's `Buffer`). */
   readonly readFile: (path: string) => Promise<Uint8Array>

@@ -20,9 +20,9 @@ import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import { type FileHost, ifFound } from "./FileHost.ts"
 import { decodeFileName, encodeFileName, inDirectory } from "./fileNames.ts"
 
-/** @category constructors */
-export const make = (host: FileHost, directory: string): KeyValueStore.KeyValueStore => {
-  const attempt = <A>(method: string, key: string | undefined, f: () => Promise<A>) =>
+const attemptIn =
+  (directory: string) =>
+  <A>(method: string, key: string | undefined, f: () => Promise<A>) =>
     Effect.tryPromise({
       try: f,
       catch: (cause) =>
@@ -35,6 +35,32 @@ export const make = (host: FileHost, directory: string): KeyValueStore.KeyValueS
           cause
         })
     })
+
+/**
+ * Appends `text` to an existing key's file (`O_APPEND`, then fsync), which `make`'s `set` does not offer: O(text),
+ * for the checkpoint journal. Not atomic: a crash can leave a prefix of `text`, never damage what was there; a
+ * missing key fails (nothing to append to). Uninterruptible, like `set`.
+ *
+ * @category constructors
+ */
+export const append =
+  (host: FileHost, directory: string) =>
+  (key: string, text: string): Effect.Effect<void, KeyValueStore.KeyValueStoreError> =>
+    Effect.uninterruptible(
+      attemptIn(directory)("append", key, async () => {
+        const file = await host.open(inDirectory(directory, encodeFileName(key)), "append")
+        try {
+          await file.writeAll(text)
+          await file.sync() // on disk before the caller counts it as saved
+        } finally {
+          await file.close()
+        }
+      })
+    )
+
+/** @category constructors */
+export const make = (host: FileHost, directory: string): KeyValueStore.KeyValueStore => {
+  const attempt = attemptIn(directory)
   const pathOf = (key: string) => inDirectory(directory, encodeFileName(key))
 
   const writeAtomic = async (key: string, value: string | Uint8Array): Promise<void> => {

@@ -1,7 +1,12 @@
 /**
  * A {@link CheckpointStore} over Effect's `KeyValueStore` (`layerMemory`, `layerStorage(() => localStorage)` in a
- * browser, ...). Checkpoints live at `<prefix>data/<id>`, lock leases at `<prefix>lock/<id>`, so a listing never
- * mistakes a lease for a checkpoint.
+ * browser, ...). Checkpoint snapshots live at `<prefix>data/<id>`, their journal at `<prefix>journal/<id>/<n>`, lock
+ * leases at `<prefix>lock/<id>`, so a listing never mistakes a lease or a journal chunk for a checkpoint.
+ *
+ * A key-value store cannot append, so the journal is cut into chunks of {@link recordsPerChunk} records: appending
+ * rewrites the current chunk only, O(1) per part, and the keys stay bounded (the port compacts the journal before
+ * it holds more records than half of 10,000 parts, so at most 80 chunks). A snapshot write removes the chunks
+ * after it; a crash in between leaves chunks whose records name the old snapshot, which reading ignores.
  *
  * The lock is an in-process table (exact; shared by all stores over the same `KeyValueStore` value) plus a lease
  * record `{ owner, expiresAtMs }`, renewed every third of its TTL, that other processes or tabs honour until it
@@ -33,6 +38,11 @@ export interface KvCheckpointStoreOptions {
   readonly prefix?: string
   /** How long a lease outlives a silent holder. Defaults to 30 s. */
   readonly leaseTtlMs?: number
+  /**
+   * For a store that can append to a key's value in place, durably (FileKeyValueStore's `append`): the journal then
+   * stays in the checkpoint's own key instead of chunk keys.
+   */
+  readonly appendInPlace?: (key: string, text: string) => Effect.Effect<void, KeyValueStore.KeyValueStoreError>
 }
 
 const decodeLease = Schema.decodeUnknownOption(
@@ -41,6 +51,11 @@ const decodeLease = Schema.decodeUnknownOption(
 /** Per `KeyValueStore` value: the lease keys this process holds, each with its owner token ("" while acquiring). */
 const heldByKv = new WeakMap<KeyValueStore.KeyValueStore, Map<string, string>>()
 
+/** Journal records per key: appending rewrites at most this many. @category constants */
+export const recordsPerChunk = 64
+/** Chunks read or removed per checkpoint, at most: 10,000 parts' journal, with room to spare. @category constants */
+export const chunksMax = 160
+
 /** The text primitives, exported so other adapters can reuse them with their own lock. @category constructors */
 export const makeStorage = (
   kv: KeyValueStore.KeyValueStore,
@@ -48,6 +63,9 @@ export const makeStorage = (
 ): Port.CheckpointStorage => {
   const { prefix = "checkpoint/", leaseTtlMs = 30_000 } = options
   const dataPrefix = `${prefix}data/`
+  const chunkKey = (id: string, n: number) => `${prefix}journal/${id}/${n}`
+  /** The chunk this process appends to, per id: its number, text and record count. */
+  const tails = new Map<string, { index: number; text: string; records: number }>()
   const held = heldByKv.get(kv) ?? new Map<string, string>()
   heldByKv.set(kv, held)
   const storeError = (method: Port.CheckpointStoreError["method"], checkpointId: string) =>
@@ -104,11 +122,63 @@ export const makeStorage = (
       Effect.ensuring(Effect.sync(() => void held.delete(key)))
     )
 
+  /** The journal chunks of `id` in order, up to the first missing one. */
+  const chunks = Effect.fnUntraced(function* (id: string) {
+    const texts: Array<string> = []
+    for (let n = 0; n < chunksMax; n++) {
+      const text = yield* kv.get(chunkKey(id, n))
+      if (text === undefined) break
+      texts.push(text)
+    }
+    return texts
+  })
+  const removeChunks = Effect.fnUntraced(function* (id: string) {
+    const count = (yield* chunks(id)).length
+    for (let n = 0; n < count; n++) yield* kv.remove(chunkKey(id, n))
+    tails.delete(id)
+  })
+  const append = Effect.fnUntraced(function* (id: string, text: string) {
+    // After a snapshot this process wrote, the tail is known; otherwise continue after the chunks already there.
+    const tail = tails.get(id) ?? { index: (yield* storeError("save", id)(chunks(id))).length, text: "", records: 0 }
+    if (tail.index >= chunksMax) {
+      return yield* new Port.CheckpointStoreError({
+        method: "save",
+        checkpointId: id,
+        message: `checkpoint ${id} has ${chunksMax} journal chunks, the limit; it should have been compacted`
+      })
+    }
+    const next = { index: tail.index, text: tail.text + text, records: tail.records + 1 }
+    yield* kv.set(chunkKey(id, next.index), next.text).pipe(storeError("save", id))
+    tails.set(id, next.records >= recordsPerChunk ? { index: next.index + 1, text: "", records: 0 } : next)
+  })
+
+  const { appendInPlace } = options
+  const journal: Pick<Port.CheckpointStorage, "get" | "set" | "append" | "remove"> =
+    appendInPlace === undefined
+      ? {
+          get: (id) =>
+            Effect.gen(function* () {
+              const snapshot = yield* kv.get(dataPrefix + id)
+              return snapshot === undefined ? undefined : snapshot + (yield* chunks(id)).join("")
+            }).pipe(storeError("load", id)),
+          set: (id, text) =>
+            Effect.andThen(kv.set(dataPrefix + id, text), removeChunks(id)).pipe(
+              Effect.tap(() => Effect.sync(() => void tails.set(id, { index: 0, text: "", records: 0 }))),
+              storeError("save", id)
+            ),
+          append,
+          remove: (id) => Effect.andThen(kv.remove(dataPrefix + id), removeChunks(id)).pipe(storeError("remove", id))
+        }
+      : {
+          get: (id) => kv.get(dataPrefix + id).pipe(storeError("load", id)),
+          set: (id, text) => kv.set(dataPrefix + id, text).pipe(storeError("save", id)),
+          append: (id, text) => appendInPlace(dataPrefix + id, text).pipe(storeError("save", id)),
+          remove: (id) => kv.remove(dataPrefix + id).pipe(storeError("remove", id))
+        }
+
   return {
     persistent: options.persistent,
-    get: (id) => kv.get(dataPrefix + id).pipe(storeError("load", id)),
-    set: (id, text) => kv.set(dataPrefix + id, text).pipe(storeError("save", id)),
-    remove: (id) => kv.remove(dataPrefix + id).pipe(storeError("remove", id)),
+    ...journal,
     ids: kv.keys.pipe(
       Effect.map((keys) =>
         keys.flatMap((key) => (key.startsWith(dataPrefix) ? [key.slice(dataPrefix.length)] : [])).sort()

@@ -11,6 +11,7 @@ import {
   CheckpointLocked,
   type CheckpointStorage,
   CheckpointStore,
+  CheckpointStoreError,
   type CheckpointStoreShape,
   make as makeStore
 } from "@resumable-upload/core/ports/CheckpointStore"
@@ -25,6 +26,18 @@ export const makeStorage = (): CheckpointStorage => {
     persistent: false,
     get: (id) => Effect.sync(() => texts.get(id)),
     set: (id, text) => Effect.sync(() => void texts.set(id, text)),
+    // V8 concatenates strings as ropes, so appending costs O(text), not O(what is stored).
+    append: (id, text) =>
+      Effect.suspend(() => {
+        const before = texts.get(id)
+        if (before === undefined) {
+          return Effect.fail(
+            new CheckpointStoreError({ method: "save", checkpointId: id, message: `no checkpoint ${id} to append to` })
+          )
+        }
+        texts.set(id, before + text)
+        return Effect.void
+      }),
     remove: (id) => Effect.sync(() => void texts.delete(id)),
     // Sorted so listings are deterministic (simulator replays compare them).
     ids: Effect.sync(() => [...texts.keys()].sort()),

@@ -72,7 +72,9 @@ export const runInterruptThenResume = async (session: PageSession, proxy: Counti
   const pausedLog = proxy.log.slice(logStart, firstEnd)
   const resumedLog = proxy.log.slice(firstEnd)
   const context = `page errors:\n${session.pageErrors.join("\n")}\nfirst page:\n${describeLog(pausedLog)}\nresumed run:\n${describeLog(resumedLog)}`
-  const kinds = (keys: ReadonlyArray<string>) => keys.map((k) => k.slice(prefix.length).split("/")[0])
+  // Key kinds, journal chunks left out: they belong to the checkpoint ("data") they extend.
+  const kinds = (keys: ReadonlyArray<string>) =>
+    keys.map((k) => k.slice(prefix.length).split("/")[0]).filter((kind) => kind !== "journal")
 
   let committedParts: number
   if (paused !== undefined) {

@@ -14,7 +14,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Browser from "../../adapters/browser/mod.ts"
 import { S3Credentials, S3Endpoint, S3ObjectStore } from "../../adapters/s3/mod.ts"
-import * as Checkpoint from "../../core/Checkpoint.ts"
+import * as CheckpointJournal from "../../core/CheckpointJournal.ts"
 import { startUpload } from "../../core/ResumableUpload.ts"
 import { sourceBytes } from "./sourceBytes.ts"
 
@@ -62,7 +62,12 @@ const checkpointParts = (prefix: string): Array<number> =>
   Object.keys(localStorage)
     .filter((key) => key.startsWith(`${prefix}data/`))
     .flatMap((key) => {
-      const decoded = Effect.runSync(Effect.option(Checkpoint.decode(key, localStorage.getItem(key) ?? "")))
+      // The snapshot, then its journal chunks (KvCheckpointStore's layout), as the store reads them.
+      const journalPrefix = `${prefix}journal/${key.slice(`${prefix}data/`.length)}/`
+      let text = localStorage.getItem(key) ?? ""
+      for (let n = 0; localStorage.getItem(journalPrefix + n) !== null; n++)
+        text += localStorage.getItem(journalPrefix + n)
+      const decoded = Effect.runSync(Effect.option(CheckpointJournal.decode(key, text)))
       return decoded._tag === "Some" ? decoded.value.parts.map((part) => part.partNumber) : []
     })
     .sort((a, b) => a - b)

@@ -26,6 +26,8 @@ export class RawCheckpointText extends Context.Service<
   RawCheckpointText,
   {
     readonly write: (id: string, text: string) => Effect.Effect<void, unknown>
+    /** The stored text as the adapter assembles it (snapshot and journal). */
+    readonly read: (id: string) => Effect.Effect<string | undefined, unknown>
   }
 >()("tests/RawCheckpointText") {}
 
@@ -35,7 +37,7 @@ export const layerFromStorage = <E, R>(
 ): Layer.Layer<CheckpointStore | RawCheckpointText, E, R> =>
   Layer.effectContext(
     Effect.map(storage, (s) =>
-      Context.make(CheckpointStore, makeStore(s)).pipe(Context.add(RawCheckpointText, { write: s.set }))
+      Context.make(CheckpointStore, makeStore(s)).pipe(Context.add(RawCheckpointText, { write: s.set, read: s.get }))
     )
   )
 
@@ -62,6 +64,24 @@ export const sampleCheckpoint = (uploadId = "0004B9894A22E5B1888A1E29F8236E2D"):
   ],
   createdAtMs: 1_790_000_100_000,
   updatedAtMs: 1_790_000_200_000
+})
+
+/** A checkpoint of the current single-file format (version 1), written by the code before the journal. */
+export const version1Text =
+  '{"format":"resumable-upload.checkpoint","version":1,"crc64":"14578311922641483599","body":{"dialect":"oss","endpointId":"oss-cn-hangzhou","bucket":"photos","key":"2026/holiday/video.mp4","uploadId":"UPLOAD-V1","source":{"name":"/home/me/video.mp4","sizeBytes":20971521,"lastModifiedMs":1790000000123,"sampleCrc64":"3282521279645520014"},"partSizeBytes":5242880,"parts":[{"partNumber":1,"sizeBytes":5242880,"etag":"\\"A1\\"","crc64":"18446744073709551615"},{"partNumber":2,"sizeBytes":5242880,"etag":"\\"B2\\"","crc64":"0"},{"partNumber":3,"sizeBytes":5242880,"etag":"\\"C3\\"","crc64":"5176089536477648567"}],"createdAtMs":1790000100000,"updatedAtMs":1790000200000}}'
+
+/** A checkpoint of many small parts, none done yet, and its n-th part record. */
+const manyParts = (uploadId = "many"): Checkpoint.Checkpoint => ({
+  ...sampleCheckpoint(uploadId),
+  source: { ...sampleCheckpoint().source, sizeBytes: 10_000 * 1024 },
+  partSizeBytes: 1024,
+  parts: []
+})
+const partRecord = (n: number, etag = `"E${n}"`): Checkpoint.PartRecord => ({
+  partNumber: n,
+  sizeBytes: 1024,
+  etag,
+  crc64: String(n)
 })
 
 const sorted = (checkpoint: Checkpoint.Checkpoint): Checkpoint.Checkpoint => ({
@@ -141,6 +161,94 @@ export const checkpointStoreContract = (
           ])
           const error = yield* Effect.flip(store.load("torn"))
           assert.strictEqual(error._tag, "CheckpointCorrupt")
+        })
+      )
+    )
+
+    it.effect("a version 1 checkpoint (written before the journal) loads, and takes parts after a save", () =>
+      withStore((store) =>
+        Effect.gen(function* () {
+          const raw = yield* RawCheckpointText
+          yield* raw.write("old", version1Text)
+          const loaded = yield* store.load("old")
+          assert.deepStrictEqual(loaded, sorted(sampleCheckpoint("UPLOAD-V1")))
+          if (loaded === undefined) return
+          yield* store.save("old", loaded) // what a resumed run does first: the file becomes version 2
+          yield* store.savePart("old", { partNumber: 4, sizeBytes: 1, etag: '"D4"', crc64: "4" }, 1_790_000_300_000)
+          const resumed = yield* store.load("old")
+          assert.deepStrictEqual(
+            resumed?.parts.map((p) => p.partNumber),
+            [1, 2, 3, 4]
+          )
+          assert.strictEqual(resumed?.updatedAtMs, 1_790_000_300_000)
+        })
+      )
+    )
+
+    it.effect("savePart appends O(1) bytes per part, compacts, stays bounded, and load sees every part", () =>
+      withStore((store) =>
+        Effect.gen(function* () {
+          const raw = yield* RawCheckpointText
+          yield* store.save("job", manyParts())
+          let previous = (yield* raw.read("job"))?.length ?? 0
+          let appends = 0
+          let largest = 0
+          for (let n = 1; n <= 600; n++) {
+            yield* store.savePart("job", partRecord(n), 1_790_000_300_000 + n)
+            const length = (yield* raw.read("job"))?.length ?? 0
+            if (length > previous) {
+              assert.isBelow(length - previous, 300, `part ${n} added ${length - previous} characters`)
+              appends++
+            }
+            largest = Math.max(largest, length)
+            previous = length
+          }
+          assert.isAbove(appends, 500) // most parts are appended...
+          assert.isBelow(appends, 600) // ...and some compact the journal into a snapshot
+          // The journal never outgrows half the snapshot (or 64 records): the text stays under 1.5 snapshots.
+          const all = Array.from({ length: 600 }, (_, i) => partRecord(i + 1))
+          assert.isBelow(largest, 1.5 * Checkpoint.encode({ ...manyParts(), parts: all }).length + 64 * 300)
+          const loaded = yield* store.load("job")
+          assert.deepStrictEqual(loaded?.parts, all)
+          assert.strictEqual(loaded?.updatedAtMs, 1_790_000_300_600)
+        })
+      )
+    )
+
+    it.effect("a record saved again wins; save drops the journal; remove drops it too", () =>
+      withStore((store) =>
+        Effect.gen(function* () {
+          yield* store.save("job", manyParts())
+          yield* store.savePart("job", partRecord(1), 1_790_000_300_000)
+          yield* store.savePart("job", partRecord(1, '"again"'), 1_790_000_300_001)
+          assert.deepStrictEqual((yield* store.load("job"))?.parts, [partRecord(1, '"again"')])
+          yield* store.save("job", manyParts("second"))
+          assert.deepStrictEqual(yield* store.load("job"), manyParts("second"))
+          yield* store.savePart("job", partRecord(2), 1_790_000_300_002)
+          yield* store.remove("job")
+          assert.isUndefined(yield* store.load("job"))
+          yield* store.save("job", manyParts("third"))
+          assert.deepStrictEqual(yield* store.load("job"), manyParts("third"))
+        })
+      )
+    )
+
+    it.effect("a torn last record loses that part only; a damaged earlier one is CheckpointCorrupt", () =>
+      withStore((store) =>
+        Effect.gen(function* () {
+          const raw = yield* RawCheckpointText
+          yield* store.save("job", manyParts())
+          for (let n = 1; n <= 3; n++) yield* store.savePart("job", partRecord(n), 1_790_000_300_000 + n)
+          const text = (yield* raw.read("job")) ?? ""
+          const lastRecord = text.lastIndexOf("\n")
+          for (const cut of [lastRecord, lastRecord + 1, lastRecord + 20, text.length - 1]) {
+            yield* raw.write("torn", text.slice(0, cut))
+            assert.deepStrictEqual((yield* store.load("torn"))?.parts, [partRecord(1), partRecord(2)], `cut at ${cut}`)
+          }
+          const secondRecord = text.indexOf("\n", text.indexOf("\n") + 1)
+          yield* raw.write("damaged", `${text.slice(0, secondRecord - 5)}x${text.slice(secondRecord - 4)}`)
+          const error = yield* Effect.flip(store.load("damaged"))
+          assert.strictEqual(error._tag === "CheckpointCorrupt" && error.reason, "ChecksumMismatch")
         })
       )
     )

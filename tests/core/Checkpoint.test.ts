@@ -189,7 +189,7 @@ describe("Checkpoint", () => {
       for (const part of parsed.body.parts)
         assert.deepStrictEqual(keysOf(part), ["crc64", "etag", "partNumber", "sizeBytes"])
       assert.strictEqual(parsed.format, "resumable-upload.checkpoint")
-      assert.strictEqual(parsed.version, 1)
+      assert.strictEqual(parsed.version, 2)
     })
 
     it("fields smuggled in at run time (credentials, signed URLs) are not written", () => {
@@ -309,8 +309,8 @@ describe("Checkpoint", () => {
     })
 
     it("another version is UnsupportedVersion, even with a valid checksum", () => {
-      expectReason(text.replace('"version":1,', '"version":2,'), "UnsupportedVersion")
-      expectReason(envelopeOver(JSON.parse(text).body, { version: 2 }), "UnsupportedVersion")
+      expectReason(text.replace('"version":2,', '"version":3,'), "UnsupportedVersion")
+      expectReason(envelopeOver(JSON.parse(text).body, { version: 3 }), "UnsupportedVersion")
       expectReason(envelopeOver(JSON.parse(text).body, { version: 0 }), "UnsupportedVersion")
     })
 

@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as MemoryByteSource from "../../adapters/portable/MemoryByteSource.ts"
-import * as Checkpoint from "../../core/Checkpoint.ts"
+import * as CheckpointJournal from "../../core/CheckpointJournal.ts"
 import * as Progress from "../../core/Progress.ts"
 import { makeUploader } from "../../core/PromiseFacade.ts"
 import { inspectResume, resumableUpload, startUpload } from "../../core/ResumableUpload.ts"
@@ -293,7 +293,7 @@ describe("inspection, progress, failures, facade", () => {
     assert.strictEqual(stack.network.log.filter((r) => r.operation === "HeadObject").length, 1)
     const [id] = await Effect.runPromise(stack.storage.ids)
     const text = (await Effect.runPromise(stack.storage.get(id ?? ""))) ?? ""
-    const decoded = await Effect.runPromise(Checkpoint.decode(id ?? "", text))
+    const decoded = await Effect.runPromise(CheckpointJournal.decode(id ?? "", text))
     assert.deepStrictEqual(
       decoded.parts.map((p) => p.partNumber),
       [1, 2, 3, 4]

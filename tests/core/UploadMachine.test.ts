@@ -8,6 +8,7 @@ import type * as Checkpoint from "../../core/Checkpoint.ts"
 import * as Limits from "../../core/Limits.ts"
 import * as ObjectCheck from "../../core/ObjectCheck.ts"
 import * as PartPlan from "../../core/PartPlan.ts"
+import * as Progress from "../../core/Progress.ts"
 import type * as Resume from "../../core/Resume.ts"
 import { CannotResumeUpload, UploadFailed, type UploadFailureReason } from "../../core/UploadErrors.ts"
 import * as Machine from "../../core/UploadMachine.ts"
@@ -213,17 +214,30 @@ describe("UploadMachine: main paths", () => {
     }
   })
 
-  it("each PartUploaded saves the checkpoint, then starts the next part", () => {
+  it("each PartUploaded saves that part only (SavePart, O(1)), then starts the next part", () => {
     const { started } = uploadingWith(makeSettings({ parallelism: 2 }))
     const afterOne = step(started.state, uploaded(partOf(plan, 1), 2_000))
-    assert.deepStrictEqual(tags(afterOne), ["SaveCheckpoint", "UploadPart"])
-    assert.deepStrictEqual(only(afterOne, "SaveCheckpoint").checkpoint.parts, [partOf(plan, 1)])
-    assert.strictEqual(only(afterOne, "SaveCheckpoint").checkpoint.updatedAtMs, 2_000)
+    assert.deepStrictEqual(tags(afterOne), ["SavePart", "UploadPart"])
+    assert.deepStrictEqual(only(afterOne, "SavePart"), { _tag: "SavePart", part: partOf(plan, 1), updatedAtMs: 2_000 })
     assert.deepStrictEqual(only(afterOne, "UploadPart").range, PartPlan.rangeOf(plan, 3))
     // Part 3 before part 2: nothing is left to start.
     const afterThree = step(afterOne.state, uploaded(partOf(plan, 3), 3_000))
-    assert.deepStrictEqual(tags(afterThree), ["SaveCheckpoint"])
-    assert.deepStrictEqual(only(afterThree, "SaveCheckpoint").checkpoint.parts, [partOf(plan, 1), partOf(plan, 3)])
+    assert.deepStrictEqual(tags(afterThree), ["SavePart"])
+    assert.deepStrictEqual(only(afterThree, "SavePart").part, partOf(plan, 3))
+  })
+
+  it("keeps running totals of committed and in-flight bytes, as progress reports them", () => {
+    const { started } = uploadingWith(makeSettings({ parallelism: 2 }))
+    const sizeOf = (n: number) => PartPlan.rangeOf(plan, n).sizeBytes
+    const progress = (s: Machine.UploadState) => {
+      const p = Progress.fromState(s)
+      return [p?.committedBytes, p?.inFlightBytes]
+    }
+    assert.deepStrictEqual(progress(started.state), [0, sizeOf(1) + sizeOf(2)])
+    const afterOne = step(started.state, uploaded(partOf(plan, 1), 2_000))
+    assert.deepStrictEqual(progress(afterOne.state), [sizeOf(1), sizeOf(2) + sizeOf(3)])
+    const afterThree = step(afterOne.state, uploaded(partOf(plan, 3), 3_000))
+    assert.deepStrictEqual(progress(afterThree.state), [sizeOf(1) + sizeOf(3), sizeOf(2)])
   })
 
   it("a late answer for a part not in flight changes nothing", () => {
@@ -780,7 +794,11 @@ describe("UploadMachine: random event sequences", () => {
             const recorded = numbers.filter((n) => resume.recorded[(n - 1) % 8]).map((n) => partOf(layout, n, "old"))
             const listed = recorded.filter((p) => resume.listed[(p.partNumber - 1) % 8])
             const old: Checkpoint.Checkpoint = {
-              ...checkpointOf(settings, { uploadId: "u-old", layout, createdAtMs: 500, done: HashMap.empty() }, 600),
+              ...checkpointOf(
+                settings,
+                { uploadId: "u-old", layout, createdAtMs: 500, done: HashMap.empty(), committedBytes: 0 },
+                600
+              ),
               parts: recorded
             }
             for (const p of listed) allow("u-old", p.partNumber)

@@ -6,7 +6,8 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as MemoryCheckpointStore from "../../adapters/portable/MemoryCheckpointStore.ts"
-import * as Checkpoint from "../../core/Checkpoint.ts"
+import type * as Checkpoint from "../../core/Checkpoint.ts"
+import * as CheckpointJournal from "../../core/CheckpointJournal.ts"
 import { type CheckpointStorage, type CheckpointStoreShape, make } from "../../core/ports/CheckpointStore.ts"
 
 export interface RecordingCheckpoints {
@@ -23,7 +24,7 @@ export const makeRecordingCheckpoints = (): RecordingCheckpoints => {
   const named = new Set<string>()
   // A checkpoint that does not decode names nothing; the engine reports it as corrupt on load.
   const decoded = (id: string, text: string) =>
-    Checkpoint.decode(id, text).pipe(
+    CheckpointJournal.decode(id, text).pipe(
       Effect.tap((checkpoint) => Effect.sync(() => named.add(checkpoint.uploadId))),
       Effect.option
     )

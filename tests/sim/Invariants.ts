@@ -8,7 +8,8 @@
  */
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Checkpoint from "../../core/Checkpoint.ts"
+import type * as Checkpoint from "../../core/Checkpoint.ts"
+import * as CheckpointJournal from "../../core/CheckpointJournal.ts"
 import type * as Driver from "../../core/Driver.ts"
 import { normalizeEtag } from "../../core/ports/ObjectStore.ts"
 import type { Scenario } from "./Scenario.ts"
@@ -53,7 +54,7 @@ export const startOfRun = (world: World, run: number, previous: RunTrace | undef
 
 const decoded = (id: string, text: string | undefined) => {
   if (text === undefined) return undefined
-  const exit = Effect.runSyncExit(Checkpoint.decode(id, text))
+  const exit = Effect.runSyncExit(CheckpointJournal.decode(id, text))
   return Exit.isSuccess(exit) ? exit.value : undefined
 }
 
@@ -190,6 +191,21 @@ export const checkRunEnd = (
     if (before.sourceVersion === trace.sourceVersion && last.bytes > trace.checkpointBytesAtStart) {
       v.push(
         `${r} found ${trace.checkpointBytesAtStart} committed bytes in the checkpoint; the previous run reported ${last.bytes}`
+      )
+    }
+  }
+  // A crash mid-append loses that record only: the checkpoint still reads, short of one part at most.
+  if (before !== undefined && before.diskFault === "TornRecord" && trace.checkpointAtStart !== undefined) {
+    const checkpoint = decoded(trace.checkpointId, trace.checkpointAtStart)
+    if (checkpoint === undefined) v.push(`${r} found the checkpoint unreadable after a torn journal record`)
+    else if (
+      last !== undefined &&
+      !restartedBefore &&
+      before.sourceVersion === trace.sourceVersion &&
+      last.bytes - checkpoint.partSizeBytes > trace.checkpointBytesAtStart
+    ) {
+      v.push(
+        `${r} found ${trace.checkpointBytesAtStart} bytes in the checkpoint after a torn record; the previous run reported ${last.bytes}`
       )
     }
   }

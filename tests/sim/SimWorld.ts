@@ -41,7 +41,11 @@ export class Prng {
   }
 }
 
-/** A checkpoint disk whose last write a crash can tear or lose. @category models */
+/**
+ * A checkpoint disk whose last write a crash can tear or lose. A torn `set` keeps a prefix of the new text (a store
+ * whose writes are not atomic); a torn `append` keeps what was there and a prefix of the appended record.
+ * @category models
+ */
 export class SimDisk {
   readonly files = new Map<string, string>()
   private readonly previous = new Map<string, string | undefined>()
@@ -49,6 +53,8 @@ export class SimDisk {
   /** Upload ids written into a checkpoint since the last `crash` (that is, by the current run). */
   readonly savedUploadIds = new Set<string>()
   private lastWritten: string | undefined
+  /** The text the last write added at the end (all of it for a `set`), which a crash can tear. */
+  private lastAdded = ""
   readonly persistent: boolean
   readonly storage: CheckpointStorage
 
@@ -65,8 +71,18 @@ export class SimDisk {
         this.previous.set(id, this.files.get(id))
         this.files.set(id, text)
         this.lastWritten = id
+        this.lastAdded = text
         const match = /"uploadId":"([^"]*)"/.exec(text)
         if (match?.[1] !== undefined) this.savedUploadIds.add(match[1])
+      }),
+    append: (id, text) =>
+      Effect.sync(() => {
+        const before = this.files.get(id)
+        if (before === undefined) throw new Error(`append to checkpoint ${id}, which is not there`)
+        this.previous.set(id, before)
+        this.files.set(id, before + text)
+        this.lastWritten = id
+        this.lastAdded = text
       }),
     remove: (id) =>
       Effect.sync(() => {
@@ -86,8 +102,8 @@ export class SimDisk {
       )
   })
 
-  /** What a crash does to the disk. Returns the fault applied, if any. */
-  crash(prng: Prng, tornP: number, lostP: number): "Torn" | "Lost" | "Wiped" | undefined {
+  /** What a crash does to the disk. Returns the fault applied, if any ("TornRecord": a torn append). */
+  crash(prng: Prng, tornP: number, lostP: number): "Torn" | "TornRecord" | "Lost" | "Wiped" | undefined {
     this.locks.clear() // the process that held them is gone
     this.savedUploadIds.clear()
     if (!this.persistent) {
@@ -99,8 +115,9 @@ export class SimDisk {
     if (id === undefined) return undefined
     const text = this.files.get(id)
     if (text !== undefined && prng.chance(tornP)) {
-      this.files.set(id, text.slice(0, prng.int(text.length)))
-      return "Torn"
+      const kept = text.length - this.lastAdded.length
+      this.files.set(id, text.slice(0, kept + prng.int(this.lastAdded.length)))
+      return kept === 0 ? "Torn" : "TornRecord"
     }
     if (prng.chance(lostP)) {
       const before = this.previous.get(id)
