@@ -27,6 +27,7 @@ export const packages = [
   { dir: "adapters/http", name: "@resumable-upload/http", lib: "web", may: ["core"] },
   { dir: "adapters/oss", name: "@resumable-upload/oss", lib: "web", may: ["core", "http"] },
   { dir: "adapters/s3", name: "@resumable-upload/s3", lib: "web", may: ["core", "http"] },
+  { dir: "adapters/signer", name: "@resumable-upload/signer", lib: "web", may: ["core", "http", "oss", "s3"] },
   { dir: "adapters/sim", name: "@resumable-upload/sim", lib: "portable", may: ["core"] },
   { dir: "adapters/node", name: "@resumable-upload/node", lib: "node", may: ["core", "portable"] },
   { dir: "adapters/deno", name: "@resumable-upload/deno", lib: "deno", may: ["core", "portable"] },
