@@ -175,7 +175,7 @@ packages_test() {
 deno_sim() {
   echo "+ deno check tests/sim/runners/deno.ts"
   deno check tests/sim/runners/deno.ts
-  local entries=(core/mod.ts adapters/{portable,http,oss,s3,sim,deno,browser}/mod.ts)
+  local entries=(core/mod.ts adapters/{portable,http,oss,s3,signer,sim,deno,browser}/mod.ts)
   echo "+ deno check ${entries[*]}   (the public entry points of the packages Deno users import)"
   deno check "${entries[@]}"
   # --allow-slow-types: Effect services and tagged errors are classes whose superclass is a call
