@@ -74,7 +74,13 @@ export const signerHandler = (options: SignerOptions): ((request: Request) => Pr
   const badRequest = (message: string) => json(400, { error: "BadSignRequest", message })
 
   return async (request) => {
-    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors })
+    if (request.method === "OPTIONS") {
+      // Echo the asked-for headers: HTTP clients add their own (Effect's `traceparent`, `b3`), and the JSON body,
+      // not a header, is what the policy judges.
+      const asked = request.headers.get("access-control-request-headers")
+      const allow = options.allowOrigin === undefined || asked === null ? {} : { "access-control-allow-headers": asked }
+      return new Response(null, { status: 204, headers: { ...cors, ...allow } })
+    }
     if (request.method !== "POST") return badRequest(`use POST with a JSON body, not ${request.method}`)
     const declared = Number(request.headers.get("content-length") ?? "0")
     if (declared > maxBodyBytes) return badRequest(`the body is larger than ${maxBodyBytes} bytes`)
