@@ -66,7 +66,9 @@ for (const [dialect, contents] of Object.entries(entries)) {
       `bundle ${dialect}: ${(minBytes / 1024).toFixed(1)} KiB minified, ${(gzipBytes / 1024).toFixed(1)} KiB gzip` +
         ` (upload + blobSource + ${dialect}Store + FetchHttpClient, esbuild --minify)`
     )
-    console.log(`  largest inputs (minified bytes): ${top.map(([o, b]) => `${o} ${(b / 1024).toFixed(1)}K`).join(", ")}`)
+    console.log(
+      `  largest inputs (minified bytes): ${top.map(([o, b]) => `${o} ${(b / 1024).toFixed(1)}K`).join(", ")}`
+    )
   }
   if (leaked.length > 0) {
     console.error(`bundle ${dialect}: carries the other dialect's code: ${leaked.join(", ")}`)
