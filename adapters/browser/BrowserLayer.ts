@@ -63,15 +63,15 @@ export const layer = (options: BrowserBundleOptions = {}): Layer.Layer<Hasher | 
 }
 
 /** Whether this runtime has IndexedDB (pages and workers do; Node does not). @category utils */
-export const hasIndexedDb = (): boolean => typeof indexedDB !== "undefined" && indexedDB !== null
+export const hasIndexedDb = (): boolean => IndexedDbKeyValueStore.globalIndexedDb() != null
 
 const indexedDbStore = (prefix: string): Layer.Layer<KeyValueStore.KeyValueStore> =>
   typeof localStorage === "undefined"
-    ? Layer.sync(KeyValueStore.KeyValueStore, () => IndexedDbKeyValueStore.make(indexedDB))
+    ? Layer.sync(KeyValueStore.KeyValueStore, () => IndexedDbKeyValueStore.make())
     : Layer.effect(
         KeyValueStore.KeyValueStore,
         Effect.gen(function* () {
           const leases = yield* KeyValueStore.KeyValueStore
-          return LeaseRoutedKeyValueStore.make(`${prefix}lock/`, leases, IndexedDbKeyValueStore.make(indexedDB))
+          return LeaseRoutedKeyValueStore.make(`${prefix}lock/`, leases, IndexedDbKeyValueStore.make())
         })
       ).pipe(Layer.provide(KeyValueStore.layerStorage(() => localStorage)))

@@ -16,20 +16,63 @@ import * as KeyValueStore from "effect/persistence/KeyValueStore"
 export const defaultDatabaseName = "resumable-upload"
 const storeName = "kv"
 
-/** The part of `globalThis.indexedDB` this needs. @category models */
-export type IdbFactory = Pick<IDBFactory, "open">
+// The slice of the IndexedDB API used here, declared structurally: Deno's lib has no IndexedDB types, and the
+// package type-checks there too.
+interface IdbRequest<A> {
+  readonly result: A
+  readonly error: unknown
+  onsuccess: (() => void) | null
+  onerror: (() => void) | null
+}
+interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
+  onupgradeneeded: (() => void) | null
+  onblocked: (() => void) | null
+}
+interface IdbObjectStore {
+  get(key: string): IdbRequest<unknown>
+  put(value: string, key: string): IdbRequest<unknown>
+  delete(key: string): IdbRequest<unknown>
+  clear(): IdbRequest<unknown>
+  count(): IdbRequest<number>
+  getAllKeys(): IdbRequest<ReadonlyArray<unknown>>
+}
+interface IdbTransaction {
+  readonly error: unknown
+  objectStore(name: string): IdbObjectStore
+  oncomplete: (() => void) | null
+  onerror: (() => void) | null
+  onabort: (() => void) | null
+}
+interface IdbDatabase {
+  createObjectStore(name: string): unknown
+  transaction(name: string, mode: "readonly" | "readwrite"): IdbTransaction
+  close(): void
+  onversionchange: (() => void) | null
+}
 
-const requestOf = <A>(request: IDBRequest<A>): Promise<A> =>
+/** The part of `globalThis.indexedDB` this needs. @category models */
+export interface IdbFactory {
+  open(name: string, version: number): IdbOpenRequest
+}
+
+/** This runtime's `indexedDB`, or `undefined` (Node, Deno). @category utils */
+export const globalIndexedDb = (): IdbFactory | undefined => (globalThis as { indexedDB?: IdbFactory }).indexedDB
+
+const requestOf = <A>(request: IdbRequest<A>): Promise<A> =>
   new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result)
     request.onerror = () => reject(request.error)
   })
 
 /** @category constructors */
-export const make = (factory: IdbFactory, databaseName: string = defaultDatabaseName): KeyValueStore.KeyValueStore => {
-  let opened: Promise<IDBDatabase> | undefined
-  const database = (): Promise<IDBDatabase> => {
-    opened ??= new Promise<IDBDatabase>((resolve, reject) => {
+export const make = (
+  databaseName: string = defaultDatabaseName,
+  factory: IdbFactory | undefined = globalIndexedDb()
+): KeyValueStore.KeyValueStore => {
+  let opened: Promise<IdbDatabase> | undefined
+  const database = (): Promise<IdbDatabase> => {
+    opened ??= new Promise<IdbDatabase>((resolve, reject) => {
+      if (factory === undefined) throw new Error("this runtime has no indexedDB; use localStorage or memory storage")
       const request = factory.open(databaseName, 1)
       request.onupgradeneeded = () => void request.result.createObjectStore(storeName)
       request.onsuccess = () => {
@@ -52,8 +95,8 @@ export const make = (factory: IdbFactory, databaseName: string = defaultDatabase
   const run = <A>(
     method: string,
     key: string | undefined,
-    mode: IDBTransactionMode,
-    body: (store: IDBObjectStore) => IDBRequest<A>
+    mode: "readonly" | "readwrite",
+    body: (store: IdbObjectStore) => IdbRequest<A>
   ): Effect.Effect<A, KeyValueStore.KeyValueStoreError> =>
     Effect.tryPromise({
       try: async () => {
@@ -81,7 +124,7 @@ export const make = (factory: IdbFactory, databaseName: string = defaultDatabase
   return KeyValueStore.makeStringOnly({
     get: (key) =>
       Effect.map(
-        run("get", key, "readonly", (s) => s.get(key) as IDBRequest<unknown>),
+        run("get", key, "readonly", (s) => s.get(key)),
         (value) => (typeof value === "string" ? value : undefined)
       ),
     set: (key, value) => Effect.asVoid(run("set", key, "readwrite", (s) => s.put(value, key))),

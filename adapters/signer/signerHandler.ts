@@ -78,8 +78,9 @@ export const signerHandler = (options: SignerOptions): ((request: Request) => Pr
       // Echo the asked-for headers: HTTP clients add their own (Effect's `traceparent`, `b3`), and the JSON body,
       // not a header, is what the policy judges.
       const asked = request.headers.get("access-control-request-headers")
-      const allow = options.allowOrigin === undefined || asked === null ? {} : { "access-control-allow-headers": asked }
-      return new Response(null, { status: 204, headers: { ...cors, ...allow } })
+      const headers: Record<string, string> = { ...cors }
+      if (options.allowOrigin !== undefined && asked !== null) headers["access-control-allow-headers"] = asked
+      return new Response(null, { status: 204, headers })
     }
     if (request.method !== "POST") return badRequest(`use POST with a JSON body, not ${request.method}`)
     const declared = Number(request.headers.get("content-length") ?? "0")

@@ -48,7 +48,7 @@ const run = async (args: PresignedArgs): Promise<PresignedResult> => {
     (o) => ({ outcome: o._tag, message: "" }),
     (e: unknown) => ({ outcome: "Failed", message: String(e) })
   )
-  const indexedDbKeys = await Effect.runPromise(IndexedDbKeyValueStore.make(indexedDB).keys)
+  const indexedDbKeys = await Effect.runPromise(IndexedDbKeyValueStore.make().keys)
   return { ...outcome, indexedDbKeys, localStorageKeys: Object.keys(localStorage) }
 }
 
