@@ -16,6 +16,23 @@ import type { XmlDocument, XmlProblem } from "./XmlTree.ts"
 // XmlDocument's `textKey`, repeated rather than imported: XmlDocument imports this module.
 const textKey = "#text"
 
+// The slice of the DOM used here, declared structurally: Deno's lib has no DOM, and the package type-checks there.
+interface DomNode {
+  readonly nodeType: number
+  readonly nodeValue: string | null
+  readonly textContent: string | null
+  readonly firstChild: DomNode | null
+  readonly nextSibling: DomNode | null
+}
+interface DomElement extends DomNode {
+  readonly localName: string
+}
+interface DomDocument {
+  readonly documentElement: DomElement | null
+  getElementsByTagName(name: string): ArrayLike<DomElement>
+}
+type DomParserClass = new () => { parseFromString(text: string, type: "application/xml"): DomDocument }
+
 const elementNode = 1
 const textNode = 3
 const cdataNode = 4
@@ -23,7 +40,7 @@ const cdataNode = 4
 /** Deepest element nesting read; the store documents are four levels deep. @category constants */
 export const maxDepth = 32
 
-const contentOf = (element: Element, path: string, listPaths: ReadonlySet<string>, depth: number): unknown => {
+const contentOf = (element: DomElement, path: string, listPaths: ReadonlySet<string>, depth: number): unknown => {
   if (depth > maxDepth) throw new RangeError(`XML nested deeper than ${maxDepth} elements`)
   const record: Record<string, unknown> = {}
   let text = ""
@@ -32,7 +49,7 @@ const contentOf = (element: Element, path: string, listPaths: ReadonlySet<string
     if (node.nodeType === textNode || node.nodeType === cdataNode) text += node.nodeValue ?? ""
     else if (node.nodeType === elementNode) {
       hasElements = true
-      const child = node as Element
+      const child = node as DomElement
       const name = child.localName
       const childPath = `${path}.${name}`
       const value = contentOf(child, childPath, listPaths, depth + 1)
@@ -53,13 +70,14 @@ export const makeTreeParser = (
   listPaths: ReadonlySet<string>
 ): ((body: string) => Result.Result<XmlDocument, XmlProblem>) => {
   return (body) => {
-    if (typeof DOMParser === "undefined") {
+    const Parser = (globalThis as { DOMParser?: DomParserClass }).DOMParser
+    if (Parser === undefined) {
       return Result.fail({
         reason: "NotXml",
         message: "no DOMParser here (a worker?): bundle without the browser field to read XML with fast-xml-parser"
       })
     }
-    const document = new DOMParser().parseFromString(body, "application/xml")
+    const document = new Parser().parseFromString(body, "application/xml")
     const error = document.getElementsByTagName("parsererror")[0]
     const root = document.documentElement
     if (error !== undefined || root === null) {
