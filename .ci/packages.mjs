@@ -27,6 +27,7 @@ export const packages = [
   { dir: "adapters/http", name: "@resumable-upload/http", lib: "web", may: ["core"] },
   { dir: "adapters/oss", name: "@resumable-upload/oss", lib: "web", may: ["core", "http"] },
   { dir: "adapters/s3", name: "@resumable-upload/s3", lib: "web", may: ["core", "http"] },
+  { dir: "adapters/signer", name: "@resumable-upload/signer", lib: "web", may: ["core", "http", "oss", "s3"] },
   { dir: "adapters/sim", name: "@resumable-upload/sim", lib: "portable", may: ["core"] },
   { dir: "adapters/node", name: "@resumable-upload/node", lib: "node", may: ["core", "portable"] },
   { dir: "adapters/deno", name: "@resumable-upload/deno", lib: "deno", may: ["core", "portable"] },
@@ -121,6 +122,21 @@ for (const p of packages) {
     peerDependencies: sorted(peerDependencies)
   }
   if (Object.keys(next.dependencies).length === 0) delete next.dependencies
+  // A module `X.browser.ts` replaces its sibling `X.ts` in browser bundles (the `browser` field, which esbuild,
+  // webpack, Vite and Rollup's node-resolve honour), for the sources and for dist alike.
+  const browserModules = modulesOf(p).filter((m) => m.endsWith(".browser"))
+  delete next.browser
+  if (browserModules.length > 0) {
+    next.browser = Object.fromEntries(
+      browserModules.flatMap((m) => {
+        const base = m.slice(0, -".browser".length)
+        return [
+          [`./${base}.ts`, `./${m}.ts`],
+          [`./dist/${base}.js`, `./dist/${m}.js`]
+        ]
+      })
+    )
+  }
   outputs.push([manifestPath, `${JSON.stringify(next, null, 2)}\n`])
 
   const libs = {

@@ -16,7 +16,8 @@
 #                 repo, upload to the local server through the published entry points from Node 22, Node 24, Deno
 #                 and Chromium (a bundle the user's bundler makes); the binary from Node and Deno, and its start time
 #   8. deno       deno check, deno publish --dry-run (JSR), the Deno adapter tests, the simulation suite under Deno
-#   9. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing)
+#   9. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing), then
+#                 the browser bundle sizes for one dialect (bench/bundle-size.mjs)
 #  10. determinism the digests of the simulation runs above agree across runtimes
 #
 # RGW suites are the test files whose name contains "rgw" (any case: tests/conformance/rgw.test.ts,
@@ -184,7 +185,7 @@ packages_test() {
 deno_sim() {
   echo "+ deno check tests/sim/runners/deno.ts"
   deno check tests/sim/runners/deno.ts
-  local entries=(core/mod.ts adapters/{portable,http,oss,s3,sim,deno,browser}/mod.ts)
+  local entries=(core/mod.ts adapters/{portable,http,oss,s3,signer,sim,deno,browser}/mod.ts)
   echo "+ deno check ${entries[*]}   (the public entry points of the packages Deno users import)"
   deno check "${entries[@]}"
   # --allow-slow-types: Effect services and tagged errors are classes whose superclass is a call
@@ -203,6 +204,9 @@ chromium_sim() {
   chromium="$(bash .ci/ensure-chromium.sh)"
   echo "+ tsx tests/sim/runners/browser.ts   (CHROMIUM_PATH=$chromium)"
   CHROMIUM_PATH="$chromium" tsx tests/sim/runners/browser.ts
+  # What a page ships for one dialect; fails when a bundle carries the other dialect's code.
+  echo "+ node bench/bundle-size.mjs   (minimal browser upload, S3 only and OSS only)"
+  node bench/bundle-size.mjs
 }
 
 determinism() {

@@ -1,6 +1,11 @@
 /**
- * The browser services layer: the portable hasher and a checkpoint store over `localStorage` (or memory). The
- * ObjectStore is not included: the caller picks the store and merges its layer with this one.
+ * The browser services layer: the portable hasher and a checkpoint store over IndexedDB, `localStorage` or memory.
+ * The ObjectStore is not included: the caller picks the store and merges its layer with this one.
+ *
+ * With `"indexedDB"` (`upload()`'s default where IndexedDB exists) checkpoints go to IndexedDB
+ * ({@link ./IndexedDbKeyValueStore.ts}: asynchronous, no 5 MiB ceiling) and only the small lock leases stay in
+ * `localStorage` ({@link ./LeaseRoutedKeyValueStore.ts}), so `pagehide` can still free them synchronously; in a worker
+ * (no `localStorage`) the leases go to IndexedDB too.
  *
  * With `localStorage` (the default) checkpoints survive a reload, so picking the same file again resumes; the lock
  * is a lease that other tabs honour (see KvCheckpointStore), given up on `pagehide` so a reloaded page resumes at
@@ -18,14 +23,20 @@ import type { CheckpointStore } from "@resumable-upload/core/ports/CheckpointSto
 import type { Hasher } from "@resumable-upload/core/ports/Hasher"
 import * as KvCheckpointStore from "@resumable-upload/portable/KvCheckpointStore"
 import * as PortableHasher from "@resumable-upload/portable/PortableHasher"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
+import * as IndexedDbKeyValueStore from "./IndexedDbKeyValueStore.ts"
+import * as LeaseRoutedKeyValueStore from "./LeaseRoutedKeyValueStore.ts"
 import * as PagehideRelease from "./PagehideRelease.ts"
 
 /** @category models */
 export interface BrowserBundleOptions {
-  /** Default `"localStorage"` (persistent); `"memory"` keeps checkpoints for this page only. */
-  readonly storage?: "localStorage" | "memory"
+  /**
+   * Default `"localStorage"` here (`upload()` defaults to `"indexedDB"` where it exists); `"indexedDB"` and
+   * `"localStorage"` persist, `"memory"` keeps checkpoints for this page only.
+   */
+  readonly storage?: "indexedDB" | "localStorage" | "memory"
   /** Key prefix in the storage; default `"resumable-upload/"`, since `localStorage` is shared by the whole origin. */
   readonly prefix?: string
   /**
@@ -37,13 +48,30 @@ export interface BrowserBundleOptions {
 
 /** Hasher + CheckpointStore; add an ObjectStore layer to run uploads. @category layers */
 export const layer = (options: BrowserBundleOptions = {}): Layer.Layer<Hasher | CheckpointStore> => {
-  const persistent = (options.storage ?? "localStorage") === "localStorage"
+  const storage = options.storage ?? "localStorage"
   const { prefix = "resumable-upload/", leaseTtlMs } = options
-  const kvOptions = { persistent, prefix, ...(leaseTtlMs === undefined ? {} : { leaseTtlMs }) }
-  const checkpoints = persistent
-    ? Layer.merge(KvCheckpointStore.layer(kvOptions), PagehideRelease.layer()).pipe(
-        Layer.provide(KeyValueStore.layerStorage(() => localStorage))
-      )
-    : KvCheckpointStore.layer(kvOptions).pipe(Layer.provide(KeyValueStore.layerMemory))
+  const kvOptions = { persistent: storage !== "memory", prefix, ...(leaseTtlMs === undefined ? {} : { leaseTtlMs }) }
+  const persistentWith = (kv: Layer.Layer<KeyValueStore.KeyValueStore>) =>
+    Layer.merge(KvCheckpointStore.layer(kvOptions), PagehideRelease.layer()).pipe(Layer.provide(kv))
+  const checkpoints =
+    storage === "memory"
+      ? KvCheckpointStore.layer(kvOptions).pipe(Layer.provide(KeyValueStore.layerMemory))
+      : storage === "localStorage"
+        ? persistentWith(KeyValueStore.layerStorage(() => localStorage))
+        : persistentWith(indexedDbStore(prefix))
   return Layer.mergeAll(PortableHasher.layer, checkpoints)
 }
+
+/** Whether this runtime has IndexedDB (pages and workers do; Node does not). @category utils */
+export const hasIndexedDb = (): boolean => IndexedDbKeyValueStore.globalIndexedDb() != null
+
+const indexedDbStore = (prefix: string): Layer.Layer<KeyValueStore.KeyValueStore> =>
+  typeof localStorage === "undefined"
+    ? Layer.sync(KeyValueStore.KeyValueStore, () => IndexedDbKeyValueStore.make())
+    : Layer.effect(
+        KeyValueStore.KeyValueStore,
+        Effect.gen(function* () {
+          const leases = yield* KeyValueStore.KeyValueStore
+          return LeaseRoutedKeyValueStore.make(`${prefix}lock/`, leases, IndexedDbKeyValueStore.make())
+        })
+      ).pipe(Layer.provide(KeyValueStore.layerStorage(() => localStorage)))

@@ -1,7 +1,8 @@
 /**
  * `upload(options)`: the Promise API in browsers. A store (from `ossStore` or `s3Store`), a `File` or `Blob` and
- * the usual options in; a task with `done`, `pause()` and `cancel()` out. Checkpoints go to `localStorage` (see
- * {@link ./mod.ts}'s `layer`), so a reloaded page that picks the same file resumes where the last one stopped.
+ * the usual options in; a task with `done`, `pause()` and `cancel()` out. Checkpoints go to IndexedDB where it
+ * exists, else `localStorage` (see {@link ./BrowserLayer.ts}), so a reloaded page that picks the same file resumes
+ * where the last one stopped.
  *
  * `done` rejects with the tagged errors of the Effect API (`e._tag === "CannotResumeUpload"`, …).
  *
@@ -16,7 +17,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as BlobByteSource from "./BlobByteSource.ts"
-import { type BrowserBundleOptions, layer } from "./BrowserLayer.ts"
+import { type BrowserBundleOptions, hasIndexedDb, layer } from "./BrowserLayer.ts"
 
 /** @category models */
 export interface UploadOptions extends Omit<UploadRequest, "source">, BrowserBundleOptions {
@@ -30,7 +31,7 @@ export interface UploadOptions extends Omit<UploadRequest, "source">, BrowserBun
 export const upload = (options: UploadOptions): UploadTask => {
   const { store, file, storage, prefix, leaseTtlMs, ...request } = options
   const bundle = {
-    ...(storage ? { storage } : {}),
+    storage: storage ?? (hasIndexedDb() ? "indexedDB" : "localStorage"),
     ...(prefix ? { prefix } : {}),
     ...(leaseTtlMs ? { leaseTtlMs } : {})
   }

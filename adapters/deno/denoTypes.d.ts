@@ -64,4 +64,13 @@ declare namespace Deno {
     class AlreadyExists extends Error {}
   }
   function test(name: string, fn: () => void | Promise<void>): void
+  /** `Deno.serve` as tests/deno/signer_test.ts uses it: a loopback listener on a random port. */
+  interface HttpServer {
+    readonly addr: { readonly hostname: string; readonly port: number }
+    shutdown(): Promise<void>
+  }
+  function serve(
+    options: { hostname?: string; port?: number; onListen?: (addr: { port: number }) => void },
+    handler: (request: Request) => Response | Promise<Response>
+  ): HttpServer
 }

@@ -30,7 +30,7 @@ export interface SignedRequest {
 }
 
 /** Signs one attempt of a call at a time (the local clock plus the skew correction), in ms. @category models */
-export type Signer = (nowMs: number) => Effect.Effect<SignedRequest>
+export type Signer = (nowMs: number) => Effect.Effect<SignedRequest, ObjectStoreError>
 
 /** A failed answer, as the skew check sees it. @category models */
 export interface Failure {

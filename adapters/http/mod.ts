@@ -6,6 +6,8 @@
  *
  * @since 0.2.0
  */
+
+export * as CachedCredentials from "./CachedCredentials.ts"
 export * as CodePointOrder from "./CodePointOrder.ts"
 export * as CompleteXml from "./CompleteXml.ts"
 export * as Crypto from "./Crypto.ts"
@@ -13,7 +15,9 @@ export * as EndpointUrl from "./EndpointUrl.ts"
 export * as HeaderMap from "./HeaderMap.ts"
 export * as ObjectCalls from "./ObjectCalls.ts"
 export * as RemoteErrors from "./RemoteErrors.ts"
+export * as RemoteSigner from "./RemoteSigner.ts"
 export * as RequestBodyForm from "./RequestBodyForm.ts"
+export * as SignWire from "./SignWire.ts"
 export * as StoreCall from "./StoreCall.ts"
 export * as StoreExecutor from "./StoreExecutor.ts"
 export * as UriEncoding from "./UriEncoding.ts"

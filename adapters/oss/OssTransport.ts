@@ -9,11 +9,13 @@
  * @since 0.1.0
  */
 
+import * as CachedCredentials from "@resumable-upload/http/CachedCredentials"
+import * as RemoteSigner from "@resumable-upload/http/RemoteSigner"
 import type { StoreCall, StoreTransport } from "@resumable-upload/http/StoreCall"
 import * as StoreExecutor from "@resumable-upload/http/StoreExecutor"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import type { OssCredentials } from "./OssCredentials.ts"
+import * as OssCredentials from "./OssCredentials.ts"
 import { type OssEndpoint, urlOf } from "./OssEndpoint.ts"
 import { errorBodyOf, toObjectStoreError } from "./OssErrorMapping.ts"
 import * as OssSignatureV1 from "./OssSignatureV1.ts"
@@ -26,7 +28,14 @@ export interface OssClientConfig {
   readonly region: string
   readonly signatureVersion: "v1" | "v4"
   /** `undefined` sends unsigned requests (the embedded local store). */
-  readonly credentials: OssCredentials | undefined
+  readonly credentials: OssCredentials.OssCredentials | undefined
+  /** Temporary credentials (STS), fetched when needed and refreshed shortly before they expire; replaces `credentials`. */
+  readonly credentialsProvider?: CachedCredentials.CredentialsProvider
+  /**
+   * Presigned mode: a signing endpoint's URL or a function that answers each request's URL, so the page holds no
+   * keys (`credentials` and `credentialsProvider` are then unused).
+   */
+  readonly signer?: RemoteSigner.SignerOption
 }
 
 const queryString = (query: Readonly<Record<string, string>>): string =>
@@ -35,10 +44,39 @@ const queryString = (query: Readonly<Record<string, string>>): string =>
     .join("&")
 
 /** @category constructors */
-export const make = (config: OssClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> => {
-  const signedHeaders = (call: StoreCall, nowMs: number): Effect.Effect<Readonly<Record<string, string>>> => {
+export const make = (config: OssClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> =>
+  config.signer === undefined
+    ? signingTransport(config)
+    : Effect.flatMap(RemoteSigner.make(config.signer), (remote) =>
+        StoreExecutor.make({
+          signer: (call) => Effect.succeed(() => remote(call)),
+          accepts: (call, answer) => answer.status === 304 && call.method === "HEAD",
+          toError: toObjectStoreError,
+          skewedServerMs: () => undefined
+        })
+      )
+
+const fromTemporary = (fresh: CachedCredentials.TemporaryCredentials): OssCredentials.OssCredentials =>
+  OssCredentials.make({
+    accessKeyId: fresh.accessKeyId,
+    accessKeySecret: fresh.secretAccessKey,
+    securityToken: fresh.sessionToken
+  })
+
+const signingTransport = (config: OssClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> => {
+  const credentialsNow =
+    config.credentialsProvider === undefined
+      ? Effect.succeed(config.credentials)
+      : Effect.map(CachedCredentials.make(config.credentialsProvider), fromTemporary)
+  const signedHeaders = (call: StoreCall, nowMs: number): Effect.Effect<Readonly<Record<string, string>>> =>
+    Effect.flatMap(credentialsNow, (credentials) => signWith(call, nowMs, credentials))
+  const signWith = (
+    call: StoreCall,
+    nowMs: number,
+    credentials: OssCredentials.OssCredentials | undefined
+  ): Effect.Effect<Readonly<Record<string, string>>> => {
     const headers = { ...call.headers }
-    if (config.credentials === undefined) return Effect.succeed(headers)
+    if (credentials === undefined) return Effect.succeed(headers)
     const request = {
       method: call.method,
       bucket: call.bucket,
@@ -49,8 +87,8 @@ export const make = (config: OssClientConfig): Effect.Effect<StoreTransport, nev
     }
     const signed =
       config.signatureVersion === "v4"
-        ? OssSignatureV4.sign(request, config.credentials, { region: config.region })
-        : OssSignatureV1.sign(request, config.credentials)
+        ? OssSignatureV4.sign(request, credentials, { region: config.region })
+        : OssSignatureV1.sign(request, credentials)
     return Effect.map(signed, (added) => ({ ...headers, ...added }))
   }
   return StoreExecutor.make({

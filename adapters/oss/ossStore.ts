@@ -7,6 +7,8 @@
  */
 
 import type { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
+import type { CredentialsProvider } from "@resumable-upload/http/CachedCredentials"
+import type { SignerOption } from "@resumable-upload/http/RemoteSigner"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Layer from "effect/Layer"
 import * as OssCredentials from "./OssCredentials.ts"
@@ -24,6 +26,16 @@ export interface OssStoreOptions {
   readonly accessKeySecret?: string
   /** STS token (`stsToken` in ali-oss). */
   readonly securityToken?: string
+  /**
+   * Temporary (STS) credentials instead of fixed keys, ali-oss's `refreshSTSToken`: called when none are cached or
+   * the cached set expires within five minutes (`{ accessKeyId, secretAccessKey, sessionToken, expiresAtMs }`).
+   */
+  readonly credentials?: CredentialsProvider
+  /**
+   * Presigned mode, for pages that must hold no secret: the URL of a signing endpoint
+   * (`@resumable-upload/signer`) or a function answering each request's presigned URL (OSS V4). No keys needed.
+   */
+  readonly signer?: SignerOption
   /** Default `"v4"`. */
   readonly signatureVersion?: "v1" | "v4"
   /** Default: path style for IP and localhost endpoints, else virtual-hosted; `"cname"` for a custom domain. */
@@ -40,6 +52,8 @@ export const ossStore = (options: OssStoreOptions): Layer.Layer<ObjectStore, nev
     credentials:
       accessKeyId === undefined || accessKeySecret === undefined
         ? undefined
-        : OssCredentials.make({ accessKeyId, accessKeySecret, securityToken })
+        : OssCredentials.make({ accessKeyId, accessKeySecret, securityToken }),
+    ...(options.credentials === undefined ? {} : { credentialsProvider: options.credentials }),
+    ...(options.signer === undefined ? {} : { signer: options.signer })
   })
 }

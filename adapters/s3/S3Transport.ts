@@ -12,14 +12,16 @@
  * @since 0.1.0
  */
 
+import * as CachedCredentials from "@resumable-upload/http/CachedCredentials"
 import { toHex } from "@resumable-upload/http/Crypto"
+import * as RemoteSigner from "@resumable-upload/http/RemoteSigner"
 import type { StoreCall, StoreTransport } from "@resumable-upload/http/StoreCall"
 import * as StoreExecutor from "@resumable-upload/http/StoreExecutor"
 import { uriEncode } from "@resumable-upload/http/UriEncoding"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import { emptyPayloadSha256, encodePath, parseAmzDate, unsignedPayload } from "./S3Canonical.ts"
-import type { S3Credentials } from "./S3Credentials.ts"
+import * as S3Credentials from "./S3Credentials.ts"
 import { type S3Endpoint, targetOf } from "./S3Endpoint.ts"
 import { errorBodyOf, toObjectStoreError } from "./S3ErrorMapping.ts"
 import * as S3SignatureV4 from "./S3SignatureV4.ts"
@@ -31,7 +33,14 @@ export interface S3ClientConfig {
   /** The SigV4 scope region, e.g. `us-east-1`. */
   readonly region: string
   /** `undefined` sends unsigned requests (an anonymous local store). */
-  readonly credentials: S3Credentials | undefined
+  readonly credentials: S3Credentials.S3Credentials | undefined
+  /** Temporary credentials, fetched when needed and refreshed shortly before they expire; replaces `credentials`. */
+  readonly credentialsProvider?: CachedCredentials.CredentialsProvider
+  /**
+   * Presigned mode: a signing endpoint's URL or a function that answers each request's URL, so the page holds no
+   * keys (`credentials` and `credentialsProvider` are then unused, and clock skew is the endpoint's business).
+   */
+  readonly signer?: RemoteSigner.SignerOption
   /** `"unsigned"` (default): `UNSIGNED-PAYLOAD`; `"signed"`: the body's SHA-256 is signed. */
   readonly payloadSigning?: "unsigned" | "signed"
 }
@@ -49,7 +58,23 @@ const sha256Hex = (bytes: Uint8Array): Effect.Effect<string> =>
 const suspiciousSkewMs = 5 * 60_000
 
 /** @category constructors */
-export const make = (config: S3ClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> => {
+export const make = (config: S3ClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> =>
+  config.signer === undefined
+    ? signingTransport(config)
+    : Effect.flatMap(RemoteSigner.make(config.signer), (remote) =>
+        StoreExecutor.make({
+          signer: (call) => Effect.succeed(() => remote(call)),
+          toError: toObjectStoreError,
+          skewedServerMs: () => undefined
+        })
+      )
+
+const signingTransport = (config: S3ClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> => {
+  const provided =
+    config.credentialsProvider === undefined
+      ? undefined
+      : Effect.map(CachedCredentials.make(config.credentialsProvider), S3Credentials.make)
+  const credentialsNow = provided ?? Effect.succeed(config.credentials)
   const payloadOf = (call: StoreCall): Effect.Effect<S3Payload> => {
     if (config.payloadSigning !== "signed") return Effect.succeed(unsignedPayload)
     if (call.body === undefined || call.body.length === 0) return Effect.succeed({ sha256Hex: emptyPayloadSha256 })
@@ -63,12 +88,15 @@ export const make = (config: S3ClientConfig): Effect.Effect<StoreTransport, neve
       const search = queryString(query)
       const url = `${target.origin}${encodePath(target.path)}${search === "" ? "" : `?${search}`}`
       const headers = { ...call.headers }
-      if (config.credentials === undefined) return Effect.succeed({ url, headers })
       const request = { method: call.method, path: target.path, query, headers: { ...headers, host: target.host } }
-      return Effect.map(
-        S3SignatureV4.sign({ ...request, date: nowMs }, config.credentials, { region: config.region, payload }),
-        // `host` is signed but not set: fetch writes it from the URL, and browsers refuse to let a page set it.
-        (added) => ({ url, headers: { ...headers, ...added } })
+      return Effect.flatMap(credentialsNow, (credentials) =>
+        credentials === undefined
+          ? Effect.succeed({ url, headers })
+          : Effect.map(
+              S3SignatureV4.sign({ ...request, date: nowMs }, credentials, { region: config.region, payload }),
+              // `host` is signed but not set: fetch writes it from the URL, and browsers refuse to let a page set it.
+              (added) => ({ url, headers: { ...headers, ...added } })
+            )
       )
     })
 
@@ -76,7 +104,7 @@ export const make = (config: S3ClientConfig): Effect.Effect<StoreTransport, neve
     signer,
     toError: toObjectStoreError,
     skewedServerMs: ({ call, answer, text, error, signingClockMs }) => {
-      if (config.credentials === undefined) return undefined
+      if (config.credentials === undefined && provided === undefined) return undefined
       // Not `RequestTime`: S3 echoes the client's own (skewed) time there. `ServerTime` is ISO 8601, basic or extended.
       const serverMs = StoreExecutor.firstTimeMs(
         [errorBodyOf(call.operation, text)?.extras.ServerTime, answer.headers.date],

@@ -7,6 +7,8 @@
  */
 
 import type { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
+import type { CredentialsProvider } from "@resumable-upload/http/CachedCredentials"
+import type { SignerOption } from "@resumable-upload/http/RemoteSigner"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Layer from "effect/Layer"
 import * as S3Credentials from "./S3Credentials.ts"
@@ -24,6 +26,16 @@ export interface S3StoreOptions {
   readonly secretAccessKey?: string
   /** STS session token. */
   readonly sessionToken?: string
+  /**
+   * Temporary credentials instead of fixed keys: called when none are cached or the cached set expires within five
+   * minutes (`{ accessKeyId, secretAccessKey, sessionToken, expiresAtMs }`).
+   */
+  readonly credentials?: CredentialsProvider
+  /**
+   * Presigned mode, for pages that must hold no secret: the URL of a signing endpoint
+   * (`@resumable-upload/signer`) or a function answering each request's presigned URL. No keys are then needed.
+   */
+  readonly signer?: SignerOption
   /** Default: path style for IP and localhost endpoints, else virtual-hosted. */
   readonly addressing?: S3Endpoint.S3Addressing
   /** Additional checksums (default `"auto"`: CRC-64/NVME on AWS endpoints only). */
@@ -40,6 +52,8 @@ export const s3Store = (options: S3StoreOptions): Layer.Layer<ObjectStore, never
       accessKeyId === undefined || secretAccessKey === undefined
         ? undefined
         : S3Credentials.make({ accessKeyId, secretAccessKey, sessionToken }),
-    ...(options.checksum === undefined ? {} : { checksum: options.checksum })
+    ...(options.checksum === undefined ? {} : { checksum: options.checksum }),
+    ...(options.credentials === undefined ? {} : { credentialsProvider: options.credentials }),
+    ...(options.signer === undefined ? {} : { signer: options.signer })
   })
 }

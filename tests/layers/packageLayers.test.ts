@@ -12,7 +12,9 @@ import { describe, expect, it } from "vitest"
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
 const dirs = [
   "core",
-  ...["portable", "http", "oss", "s3", "sim", "node", "deno", "browser", "server", "cli"].map((d) => `adapters/${d}`)
+  ...["portable", "http", "oss", "s3", "signer", "sim", "node", "deno", "browser", "server", "cli"].map(
+    (d) => `adapters/${d}`
+  )
 ]
 
 /** A workspace where every package's mod.ts imports what `imports` says (default: nothing). */
