@@ -33,19 +33,22 @@ export interface Uploader {
   readonly dispose: () => Promise<void>
 }
 
+/** A task around one run: pause and cancel go to the run's own event queue, taken between any two commands. */
+const taskOf = (run: (events: Queue.Queue<UploadEvent>) => Promise<Driver.UploadOutcome>): UploadTask => {
+  const events = Effect.runSync(Queue.unbounded<UploadEvent>())
+  const send = (event: UploadEvent) => void Effect.runSync(Queue.offer(events, event))
+  return {
+    done: run(events),
+    pause: () => send({ _tag: "PauseRequested" }),
+    cancel: () => send({ _tag: "CancelRequested" })
+  }
+}
+
 /** @category constructors */
 export const makeUploader = <E>(layer: Layer.Layer<Driver.Services, E>): Uploader => {
   const runtime = ManagedRuntime.make(layer)
   return {
-    upload: (request) => {
-      const events = Effect.runSync(Queue.unbounded<UploadEvent>())
-      const send = (event: UploadEvent) => void Effect.runSync(Queue.offer(events, event))
-      return {
-        done: runtime.runPromise(Effect.scoped(Driver.run(request, events))),
-        pause: () => send({ _tag: "PauseRequested" }),
-        cancel: () => send({ _tag: "CancelRequested" })
-      }
-    },
+    upload: (request) => taskOf((events) => runtime.runPromise(Effect.scoped(Driver.run(request, events)))),
     inspect: (request) => runtime.runPromise(ResumableUpload.inspectResume(request)),
     dispose: () => runtime.dispose()
   }
@@ -63,12 +66,9 @@ export const uploadTask = <E, E2>(
   request: Effect.Effect<UploadRequest, E2, Driver.Services>
 ): UploadTask => {
   const runtime = ManagedRuntime.make(services)
-  const events = Effect.runSync(Queue.unbounded<UploadEvent>())
-  const send = (event: UploadEvent) => void Effect.runSync(Queue.offer(events, event))
-  const run = Effect.scoped(Effect.flatMap(request, (r) => Driver.run(r, events)))
-  return {
-    done: runtime.runPromise(run).finally(() => runtime.dispose()),
-    pause: () => send({ _tag: "PauseRequested" }),
-    cancel: () => send({ _tag: "CancelRequested" })
-  }
+  return taskOf((events) =>
+    runtime
+      .runPromise(Effect.scoped(Effect.flatMap(request, (r) => Driver.run(r, events))))
+      .finally(() => runtime.dispose())
+  )
 }

@@ -15,8 +15,9 @@ import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type { SignAnswer, SignRefusal, SignRequest } from "./SignWire.ts"
-import type { StoreCall } from "./StoreCall.ts"
+import type { StoreCall, StoreTransport } from "./StoreCall.ts"
 import type { SignedRequest } from "./StoreExecutor.ts"
+import * as StoreExecutor from "./StoreExecutor.ts"
 
 /** A signing endpoint's URL, or a function answering a URL (the call's own headers are then sent). @category models */
 export type SignerOption = string | ((request: SignRequest) => Promise<string | SignAnswer>)
@@ -131,3 +132,21 @@ const signWith = (
       : failure(call, "Transport", response.status, "SignerUnavailable", message)
   })
 }
+
+/**
+ * A store's transport in presigned mode, the same for both dialects: every call is signed by `option` and sent by
+ * the executor like any other. There is no clock to correct: the signer's clock is the one the store judges.
+ *
+ * @category constructors
+ */
+export const transport = (
+  option: SignerOption,
+  dialect: Pick<StoreExecutor.StoreDialect, "toError" | "accepts">
+): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> =>
+  Effect.flatMap(make(option), (remote) =>
+    StoreExecutor.make({
+      ...dialect,
+      signer: (call) => Effect.succeed(() => remote(call)),
+      skewedServerMs: () => undefined
+    })
+  )

@@ -8,7 +8,6 @@
  */
 
 export * as CachedCredentials from "./CachedCredentials.ts"
-export * as CodePointOrder from "./CodePointOrder.ts"
 export * as CompleteXml from "./CompleteXml.ts"
 export * as Crypto from "./Crypto.ts"
 export * as EndpointUrl from "./EndpointUrl.ts"

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { compareCodePoints } from "@resumable-upload/http/CodePointOrder"
+import { compareCodePoints } from "@resumable-upload/core/CodePointOrder"
 import { headerMap } from "@resumable-upload/http/HeaderMap"
 import type { OssReceivedRequest } from "./OssSigning.ts"
 

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 
-import { compareCodePoints } from "@resumable-upload/http/CodePointOrder"
+import { compareCodePoints } from "@resumable-upload/core/CodePointOrder"
 import { sha256Hex } from "@resumable-upload/http/Crypto"
 import { headerMap } from "@resumable-upload/http/HeaderMap"
 import { uriEncode } from "@resumable-upload/http/UriEncoding"

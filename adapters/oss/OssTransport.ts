@@ -43,18 +43,15 @@ const queryString = (query: Readonly<Record<string, string>>): string =>
     .map(([k, v]) => (v === "" ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`))
     .join("&")
 
+/** OSS answers a conditional HEAD with 304, which is an answer, not a failure. */
+const notModified = (call: StoreCall, answer: { readonly status: number }): boolean =>
+  answer.status === 304 && call.method === "HEAD"
+
 /** @category constructors */
 export const make = (config: OssClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> =>
   config.signer === undefined
     ? signingTransport(config)
-    : Effect.flatMap(RemoteSigner.make(config.signer), (remote) =>
-        StoreExecutor.make({
-          signer: (call) => Effect.succeed(() => remote(call)),
-          accepts: (call, answer) => answer.status === 304 && call.method === "HEAD",
-          toError: toObjectStoreError,
-          skewedServerMs: () => undefined
-        })
-      )
+    : RemoteSigner.transport(config.signer, { toError: toObjectStoreError, accepts: notModified })
 
 const fromTemporary = (fresh: CachedCredentials.TemporaryCredentials): OssCredentials.OssCredentials =>
   OssCredentials.make({
@@ -99,7 +96,7 @@ const signingTransport = (config: OssClientConfig): Effect.Effect<StoreTransport
           headers
         }))
       ),
-    accepts: (call, answer) => answer.status === 304 && call.method === "HEAD",
+    accepts: notModified,
     toError: toObjectStoreError,
     // The server's clock from a skew error: `ServerTime` in the body, else the `Date` header.
     skewedServerMs: ({ call, answer, text, error }) =>

@@ -61,13 +61,7 @@ const suspiciousSkewMs = 5 * 60_000
 export const make = (config: S3ClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> =>
   config.signer === undefined
     ? signingTransport(config)
-    : Effect.flatMap(RemoteSigner.make(config.signer), (remote) =>
-        StoreExecutor.make({
-          signer: (call) => Effect.succeed(() => remote(call)),
-          toError: toObjectStoreError,
-          skewedServerMs: () => undefined
-        })
-      )
+    : RemoteSigner.transport(config.signer, { toError: toObjectStoreError })
 
 const signingTransport = (config: S3ClientConfig): Effect.Effect<StoreTransport, never, HttpClient.HttpClient> => {
   const provided =

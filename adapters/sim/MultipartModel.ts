@@ -12,6 +12,8 @@
  *
  * @since 0.1.0
  */
+
+import { compareCodePoints } from "@resumable-upload/core/CodePointOrder"
 import * as Crc64 from "@resumable-upload/core/Crc64"
 import type { Dialect, DialectLimits } from "@resumable-upload/core/Limits"
 import type {
@@ -24,7 +26,7 @@ import type {
 import { allParts, assemble, listedParts, type StoredPart } from "./modelCompletion.ts"
 import * as Errors from "./modelErrors.ts"
 import { fail, type ModelResult, ok } from "./modelErrors.ts"
-import { compareKeys, pageOfParts, pageOfUploads, pageSize } from "./modelListing.ts"
+import { pageOfParts, pageOfUploads, pageSize } from "./modelListing.ts"
 import type {
   Body,
   CompleteInput,
@@ -150,7 +152,7 @@ export class MultipartModel {
     const sorted = [...this.uploads.values()]
       .filter((upload) => upload.bucket === request.bucket)
       .map(({ initiatedAtMs, key, uploadId }): ListedUpload => ({ key, uploadId, initiatedAtMs }))
-      .sort((a, b) => compareKeys(a.key, b.key) || compareKeys(a.uploadId, b.uploadId))
+      .sort((a, b) => compareCodePoints(a.key, b.key) || compareCodePoints(a.uploadId, b.uploadId))
     return ok(pageOfUploads(sorted, request, size.value))
   }
 

@@ -6,27 +6,10 @@
  *
  * @since 0.1.0
  */
+
+import { compareCodePoints } from "@resumable-upload/core/CodePointOrder"
 import type { ListedPart, ListedUpload, PartsPage, UploadsPage } from "@resumable-upload/core/ports/ObjectStore"
 import { fail, invalidArgument, type ModelResult, ok } from "./modelErrors.ts"
-
-/**
- * Orders strings by Unicode code point, which is the UTF-8 byte order the stores list keys in. Plain `<` compares
- * UTF-16 code units and would put U+10000.. (surrogate pairs) before U+E000..U+FFFF.
- *
- * @category utils
- */
-export const compareKeys = (a: string, b: string): number => {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x !== y) return codeUnitRank(x) - codeUnitRank(y)
-  }
-  return a.length - b.length
-}
-
-// Moves surrogates (D800–DFFF) above E000–FFFF, so code-unit order becomes code-point order for valid strings.
-const codeUnitRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit)
 
 /**
  * The page size to use: the request's, clamped to `max` (as S3 does for `max-parts=5000`); `max` when absent.
@@ -77,9 +60,9 @@ export const pageOfUploads = (
   const { keyMarker, prefix, uploadIdMarker } = query
   const isAfterMarker = (upload: ListedUpload): boolean => {
     if (keyMarker === undefined || keyMarker === "") return true
-    const byKey = compareKeys(upload.key, keyMarker)
+    const byKey = compareCodePoints(upload.key, keyMarker)
     if (byKey !== 0 || uploadIdMarker === undefined || uploadIdMarker === "") return byKey > 0
-    return compareKeys(upload.uploadId, uploadIdMarker) > 0
+    return compareCodePoints(upload.uploadId, uploadIdMarker) > 0
   }
   const after = sortedUploads.filter((u) => (prefix === undefined || u.key.startsWith(prefix)) && isAfterMarker(u))
   const uploads = after.slice(0, size)

@@ -8,7 +8,6 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import fc from "fast-check"
-import { compareCodePoints } from "../../adapters/http/CodePointOrder.ts"
 import { parseOssDate } from "../../adapters/oss/OssCanonical.ts"
 import * as OssCredentials from "../../adapters/oss/OssCredentials.ts"
 import * as V1 from "../../adapters/oss/OssSignatureV1.ts"
@@ -20,6 +19,7 @@ import {
   requestTimeMs,
   SignatureMismatch
 } from "../../adapters/oss/OssSigning.ts"
+import { compareCodePoints } from "../../core/CodePointOrder.ts"
 
 const creds = OssCredentials.make({ accessKeyId: "ak", accessKeySecret: "sk" })
 const stsCreds = OssCredentials.make({ accessKeyId: "ak", accessKeySecret: "sk", securityToken: "token" })

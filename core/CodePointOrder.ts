@@ -1,6 +1,6 @@
 /**
  * The order canonical requests sort header names and query parameters in: Unicode code point, which is UTF-8 byte
- * order, as the SDKs of both stores sort (/work/shared/docs/protocol.md §3).
+ * order, as the SDKs of both stores sort, and the order stores list keys in (UTF-8 byte order).
  *
  * JavaScript's own `<` and `Array.prototype.sort` compare UTF-16 code units, which disagree for keys with
  * characters above U+FFFF; a signer that sorted that way would fail verification on exactly those keys.
