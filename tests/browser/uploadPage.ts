@@ -73,7 +73,11 @@ const checkpointParts = (prefix: string): Array<number> =>
     .sort((a, b) => a - b)
 
 const run = async (args: PageUploadArgs): Promise<PageUploadResult> => {
-  const keys = () => Object.keys(localStorage).filter((key) => key.startsWith(args.prefix))
+  // Sorted: localStorage's key order is not specified and differs between page loads.
+  const keys = () =>
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith(args.prefix))
+      .sort()
   const checkpointKeysBefore = keys()
   const checkpointPartsBefore = checkpointParts(args.prefix)
   const blob = new Blob([sourceBytes(args.sizeBytes, args.seed).slice()])
