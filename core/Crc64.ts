@@ -4,14 +4,21 @@
  *
  * Hand-written because ali-oss has no CRC-64, the npm ports are WASM / emscripten builds, and core must run on any
  * runtime without `Buffer`, WASM or native code. BigInt is far too slow per byte, so the 64-bit register lives in two
- * 32-bit numbers (`hi`, `lo`) and `compute` uses slicing-by-8 tables; BigInt appears only at the API boundary.
- * {@link make} builds the same engine for another reflected CRC-64 with init = xorout = ~0 (S3's CRC-64/NVME).
+ * 32-bit numbers (`hi`, `lo`) and `compute` uses slicing-by-16 tables (64 KiB) over 32-bit words: about 1.2 GiB/s on
+ * Node 24 here against 0.75 GiB/s for slicing-by-8 (bench/hash-throughput.ts). BigInt appears only at the API
+ * boundary. {@link make} builds the same engine for another reflected CRC-64 with init = xorout = ~0 (S3's
+ * CRC-64/NVME).
  *
  * @since 0.1.0
  */
 // biome-ignore-all lint/style/noNonNullAssertion: every typed-array index below is in bounds by construction
+import { makeCombine } from "./Crc64Combine.ts"
 
 const MASK32 = 0xffffffffn
+const SLICES = 16
+
+/** Whether this machine stores 32-bit words little-endian, so a word of the input reads as 4 bytes in CRC order. */
+const nativeLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 /** One reflected CRC-64 with init = xorout = ~0. @category models */
 export interface Crc64Algorithm {
@@ -21,26 +28,31 @@ export interface Crc64Algorithm {
   readonly combine: (crc1: bigint, crc2: bigint, length2Bytes: number) => bigint
 }
 
-// A polynomial mod P as [hi, lo] in reflected form: bit 63 (top bit of `hi`) is x^0.
-type Poly = readonly [number, number]
+/** How `compute` reads 32-bit words: typed-array words (little-endian hosts) or assembled from bytes (any host). */
+export interface Crc64Options {
+  readonly wordReads?: "native" | "bytes"
+}
 
 /**
  * The engine for the reflected polynomial `reflectedPoly` (e.g. 0xC96C5795D7870F42n for CRC-64/XZ).
  *
  * @category constructors
  */
-export const make = (reflectedPoly: bigint): Crc64Algorithm => {
+export const make = (reflectedPoly: bigint, options: Crc64Options = {}): Crc64Algorithm => {
   const POLY_HI = Number((reflectedPoly >> 32n) & MASK32)
   const POLY_LO = Number(reflectedPoly & MASK32)
-  // Slice k, entry b (index k * 256 + b): the register contribution of byte b followed by k zero bytes. 16 KiB,
+  const nativeWords = (options.wordReads ?? "native") === "native" && nativeLittleEndian
+  // Slice k, entry b (index k * 256 + b): the register contribution of byte b followed by k zero bytes. 64 KiB,
   // built on first use so importing core costs nothing.
   let TABLE_HI: Uint32Array | undefined
   let TABLE_LO: Uint32Array | undefined
+  const scratchBlocks = 1024
+  const scratch = new Int32Array(nativeWords ? 0 : scratchBlocks * 4)
 
   const buildTables = (): void => {
-    const hiT = new Uint32Array(2048)
-    const loT = new Uint32Array(2048)
-    for (let i = 0; i < 2048; i++) {
+    const hiT = new Uint32Array(256 * SLICES)
+    const loT = new Uint32Array(256 * SLICES)
+    for (let i = 0; i < 256 * SLICES; i++) {
       // Slice 0 runs the byte through 8 bit-steps; slice k > 0 pushes slice k-1's entry through one more zero byte.
       let hi = i < 256 ? 0 : hiT[i - 256]!
       let lo = i < 256 ? i : loT[i - 256]!
@@ -70,22 +82,47 @@ export const make = (reflectedPoly: bigint): Crc64Algorithm => {
     let hi = ~Number((previous >> 32n) & MASK32) >>> 0
     let lo = ~Number(previous & MASK32) >>> 0
     const n = bytes.length
-    const end8 = n - (n & 7)
     let i = 0
-    for (; i < end8; i += 8) {
-      // Absorb 8 bytes little-endian, then look each byte up in the slice for how many bytes still follow it.
-      const l = lo ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))
-      const h = hi ^ (bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24))
-      const a = 1792 + (l & 0xff)
-      const b = 1536 + ((l >>> 8) & 0xff)
-      const c = 1280 + ((l >>> 16) & 0xff)
-      const d = 1024 + (l >>> 24)
-      const e = 768 + (h & 0xff)
-      const f = 512 + ((h >>> 8) & 0xff)
-      const g = 256 + ((h >>> 16) & 0xff)
-      const k = h >>> 24
-      hi = T_HI[a]! ^ T_HI[b]! ^ T_HI[c]! ^ T_HI[d]! ^ T_HI[e]! ^ T_HI[f]! ^ T_HI[g]! ^ T_HI[k]!
-      lo = T_LO[a]! ^ T_LO[b]! ^ T_LO[c]! ^ T_LO[d]! ^ T_LO[e]! ^ T_LO[f]! ^ T_LO[g]! ^ T_LO[k]!
+    // Byte steps up to a 4-byte boundary of the underlying buffer, so the word view below is aligned.
+    const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3)
+    for (; i < head; i++) {
+      const t = (lo ^ bytes[i]!) & 0xff
+      lo = T_LO[t]! ^ ((lo >>> 8) | (hi << 24))
+      hi = T_HI[t]! ^ (hi >>> 8)
+    }
+    // The main loop reads aligned 32-bit words only; where the host cannot view the input as little-endian words,
+    // each run of blocks is first assembled from bytes into `scratch` (one extra pass, no branch in the hot loop).
+    for (let blocks = (n - i) >>> 4; blocks > 0; ) {
+      const count = nativeWords ? blocks : Math.min(blocks, scratchBlocks)
+      const words = nativeWords ? new Int32Array(bytes.buffer, bytes.byteOffset + i, count * 4) : scratch
+      if (!nativeWords) {
+        for (let j = 0, at = i; j < count * 4; j++, at += 4) {
+          scratch[j] = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)
+        }
+      }
+      for (let w = 0; w < count * 4; w += 4) {
+        // Absorb 16 bytes as four words; each byte is looked up in the slice for how many bytes follow it.
+        const a = lo ^ words[w]!
+        const b = hi ^ words[w + 1]!
+        const c = words[w + 2]!
+        const d = words[w + 3]!
+        let h = T_HI[3840 + (a & 0xff)]! ^ T_HI[3584 + ((a >>> 8) & 0xff)]! ^ T_HI[3328 + ((a >>> 16) & 0xff)]!
+        h ^= T_HI[3072 + (a >>> 24)]! ^ T_HI[2816 + (b & 0xff)]! ^ T_HI[2560 + ((b >>> 8) & 0xff)]!
+        h ^= T_HI[2304 + ((b >>> 16) & 0xff)]! ^ T_HI[2048 + (b >>> 24)]! ^ T_HI[1792 + (c & 0xff)]!
+        h ^= T_HI[1536 + ((c >>> 8) & 0xff)]! ^ T_HI[1280 + ((c >>> 16) & 0xff)]! ^ T_HI[1024 + (c >>> 24)]!
+        h ^= T_HI[768 + (d & 0xff)]! ^ T_HI[512 + ((d >>> 8) & 0xff)]! ^ T_HI[256 + ((d >>> 16) & 0xff)]!
+        h ^= T_HI[d >>> 24]!
+        let l = T_LO[3840 + (a & 0xff)]! ^ T_LO[3584 + ((a >>> 8) & 0xff)]! ^ T_LO[3328 + ((a >>> 16) & 0xff)]!
+        l ^= T_LO[3072 + (a >>> 24)]! ^ T_LO[2816 + (b & 0xff)]! ^ T_LO[2560 + ((b >>> 8) & 0xff)]!
+        l ^= T_LO[2304 + ((b >>> 16) & 0xff)]! ^ T_LO[2048 + (b >>> 24)]! ^ T_LO[1792 + (c & 0xff)]!
+        l ^= T_LO[1536 + ((c >>> 8) & 0xff)]! ^ T_LO[1280 + ((c >>> 16) & 0xff)]! ^ T_LO[1024 + (c >>> 24)]!
+        l ^= T_LO[768 + (d & 0xff)]! ^ T_LO[512 + ((d >>> 8) & 0xff)]! ^ T_LO[256 + ((d >>> 16) & 0xff)]!
+        l ^= T_LO[d >>> 24]!
+        hi = h
+        lo = l
+      }
+      i += count * 16
+      blocks -= count
     }
     for (; i < n; i++) {
       const t = (lo ^ bytes[i]!) & 0xff
@@ -95,50 +132,7 @@ export const make = (reflectedPoly: bigint): Crc64Algorithm => {
     return (BigInt(~hi >>> 0) << 32n) | BigInt(~lo >>> 0)
   }
 
-  /** a * b mod P: zlib's `multmodp`, 64 conditional XORs of b * x^i, all on 32-bit numbers. */
-  const mulMod = ([aHi, aLo]: Poly, [bHi, bLo]: Poly): Poly => {
-    let pHi = 0
-    let pLo = 0
-    for (let i = 0; i < 64; i++) {
-      const mask = -((i < 32 ? aHi >>> (31 - i) : aLo >>> (63 - i)) & 1)
-      pHi ^= bHi & mask
-      pLo ^= bLo & mask
-      // b *= x is a right shift in reflected form, reduced by P when the x^63 term overflows.
-      const odd = bLo & 1
-      bLo = ((bLo >>> 1) | (bHi << 31)) ^ (odd ? POLY_LO : 0)
-      bHi = (bHi >>> 1) ^ (odd ? POLY_HI : 0)
-    }
-    return [pHi >>> 0, pLo >>> 0]
-  }
-
-  // Shift operator x^(8 * length) mod P per length. The engine folds thousands of same-sized parts plus one shorter
-  // last part, so a few entries make each combine a single `mulMod` (zlib rebuilds it on every call).
-  const shiftCache = new Map<number, Poly>()
-
-  const shiftOperator = (length: number): Poly => {
-    const cached = shiftCache.get(length)
-    if (cached !== undefined) return cached
-    // Square-and-multiply, sq = x^8, x^16, x^32, ... Bits are taken with arithmetic, not `>>`, so lengths past 2^32
-    // keep their high bits.
-    let op: Poly = [0x80000000, 0]
-    for (let n = length, sq: Poly = [0x00800000, 0]; n > 0; n = Math.floor(n / 2), sq = mulMod(sq, sq)) {
-      if (n % 2 === 1) op = mulMod(sq, op)
-    }
-    if (shiftCache.size >= 8) shiftCache.delete(shiftCache.keys().next().value!)
-    shiftCache.set(length, op)
-    return op
-  }
-
-  const combine = (crc1: bigint, crc2: bigint, length2Bytes: number): bigint => {
-    if (!Number.isSafeInteger(length2Bytes) || length2Bytes < 0) {
-      throw new RangeError(`Crc64.combine: invalid length ${length2Bytes}`)
-    }
-    if (length2Bytes === 0) return crc1
-    const [hi, lo] = mulMod(shiftOperator(length2Bytes), [Number((crc1 >> 32n) & MASK32), Number(crc1 & MASK32)])
-    return ((BigInt(hi) << 32n) | BigInt(lo)) ^ BigInt.asUintN(64, crc2)
-  }
-
-  return { compute, combine }
+  return { compute, combine: makeCombine(POLY_HI, POLY_LO) }
 }
 
 const xz = make(0xc96c5795d7870f42n)
