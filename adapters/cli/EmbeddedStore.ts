@@ -1,6 +1,6 @@
 /**
- * The embedded default store: the local OSS/S3-compatible server started in this process over a data directory for
- * the duration of one command, reached in the target's dialect. Both dialects share the data directory, so an
+ * The embedded default store: the local OSS/S3-compatible server started in a worker thread of this process
+ * (EmbeddedServerThread.ts) over a data directory for the duration of one command, reached in the target's dialect. Both dialects share the data directory, so an
  * object put as `oss://b/k` can be read as `s3://b/k`.
  *
  * @since 0.1.0
@@ -11,10 +11,10 @@ import * as OssObjectStore from "@resumable-upload/oss/OssObjectStore"
 import { createBucket } from "@resumable-upload/s3/S3Bucket"
 import * as S3Endpoint from "@resumable-upload/s3/S3Endpoint"
 import * as S3ObjectStore from "@resumable-upload/s3/S3ObjectStore"
-import * as LocalOssServer from "@resumable-upload/server/LocalOssServer"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { UsageError } from "./CliErrors.ts"
+import { ServerThreadStartError, startServerThread } from "./EmbeddedServerThread.ts"
 import { httpClient } from "./httpClient.ts"
 import type { ResolvedStore } from "./ResolvedStore.ts"
 import type { Scheme } from "./Target.ts"
@@ -26,7 +26,7 @@ export const embeddedStore = (dataDir: string, scheme: Scheme, region: string) =
     const server = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () =>
-          LocalOssServer.start({
+          startServerThread({
             storage: { kind: "directory", path },
             credentials: "anonymous",
             dialect: scheme,
@@ -36,7 +36,7 @@ export const embeddedStore = (dataDir: string, scheme: Scheme, region: string) =
         catch: (e) =>
           new UsageError({
             message:
-              e instanceof LocalOssServer.ServerStartError
+              e instanceof ServerThreadStartError && e.startError
                 ? `cannot start the embedded store: ${e.message}`
                 : `cannot start the embedded store in ${path}: ${e instanceof Error ? e.message : String(e)}`
           })

@@ -2,11 +2,15 @@
 // command line, its packages and effect, so a command starts in a fraction of a second instead of loading some
 // hundred ES modules one by one (1.4 s cold on the reference machine; see docs/measurements.md). The unbundled
 // modules stay in dist/ for `import { run } from "resumable-upload"`.
+import { rmSync } from "node:fs"
 import { build } from "esbuild"
 
 const dist = new URL("./dist/", import.meta.url).pathname
+// Chunk names carry content hashes: without a clean start, every earlier build's chunks would stay and be packed.
+rmSync(`${dist}bundle`, { recursive: true, force: true })
 await build({
-  entryPoints: { "resumable-upload": `${dist}bin.js` },
+  // The embedded store's server runs in a worker thread from its own entry, found next to the executable.
+  entryPoints: { "resumable-upload": `${dist}bin.js`, EmbeddedServerWorker: `${dist}EmbeddedServerWorker.js` },
   outdir: `${dist}bundle`,
   // `--version` then loads only the entry chunk; the rest is loaded on the first real command.
   splitting: true,

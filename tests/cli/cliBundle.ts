@@ -25,6 +25,9 @@ const entry = join(repoRoot, "adapters/cli/bin.ts")
 const sourceCondition = "@resumable-upload/source"
 const outDir = join(repoRoot, ".cache/cli")
 const outFile = join(outDir, "cli.mjs")
+// The embedded store's server thread (adapters/cli/EmbeddedServerThread.ts) loads this file from next to the bundle.
+const workerEntry = join(repoRoot, "adapters/cli/EmbeddedServerWorker.ts")
+const workerOutFile = join(outDir, "EmbeddedServerWorker.js")
 
 /** How to start the CLI: `process.execPath` followed by `prefix`, then the CLI's own arguments. */
 export interface CliCommand {
@@ -43,26 +46,33 @@ export interface CliCommand {
  */
 export const buildBundle = async (): Promise<string> => {
   mkdirSync(outDir, { recursive: true })
-  const temp = join(outDir, `cli.${process.pid}.${Date.now()}.mjs`)
-  try {
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node22",
-      conditions: [sourceCondition],
-      outfile: temp,
-      logLevel: "silent",
-      // Some dependencies (cli-progress) are CommonJS and call `require` for Node builtins, which an ES module does
-      // not have. The import is aliased: bundled modules may import `createRequire` themselves at the top level.
-      banner: {
-        js: 'import { createRequire as __bannerCreateRequire } from "node:module"; const require = __bannerCreateRequire(import.meta.url);'
-      }
-    })
-    renameSync(temp, outFile)
-  } finally {
-    rmSync(temp, { force: true })
+  const stamp = `${process.pid}.${Date.now()}`
+  // The worker goes into place first: a run that sees the new cli.mjs must find the worker that belongs to it.
+  for (const [entryFile, finalFile] of [
+    [workerEntry, workerOutFile],
+    [entry, outFile]
+  ] as const) {
+    const temp = `${finalFile}.${stamp}.tmp.mjs`
+    try {
+      await build({
+        entryPoints: [entryFile],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node22",
+        conditions: [sourceCondition],
+        outfile: temp,
+        logLevel: "silent",
+        // Some dependencies (cli-progress) are CommonJS and call `require` for Node builtins, which an ES module
+        // does not have. The import is aliased: bundled modules may import `createRequire` themselves at the top.
+        banner: {
+          js: 'import { createRequire as __bannerCreateRequire } from "node:module"; const require = __bannerCreateRequire(import.meta.url);'
+        }
+      })
+      renameSync(temp, finalFile)
+    } finally {
+      rmSync(temp, { force: true })
+    }
   }
   return outFile
 }
