@@ -10,6 +10,8 @@ import type * as Layer from "effect/Layer"
 import type * as KeyValueStore from "effect/persistence/KeyValueStore"
 import { NodeFileHost } from "./NodeFileHost.ts"
 
+/** Re-exported: the age after which the first write removes a crashed write's temp file. */
+export { staleTempAgeMs } from "@resumable-upload/portable/FileKeyValueStore"
 /** Re-exported: lock files and tests name files the same way. */
 export { decodeFileName, encodeFileName } from "@resumable-upload/portable/fileNames"
 

@@ -10,7 +10,8 @@
  * **Gotchas**: `KeyValueStore.layerFileSystem` in effect is NOT atomic (a plain `writeFile`), which is why this
  * exists. A `set` is uninterruptible: abandoning a write mid-way would let its late rename clobber a newer value.
  * Keys with lone surrogates cannot be encoded, and names over 255 bytes fail (`ENAMETOOLONG`). A crash can leave
- * a `.tmp` file behind; it is ignored, never cleaned up.
+ * a `.tmp` file behind; reads ignore it, and the store's first write removes temp files older than
+ * {@link staleTempAgeMs} (a live write holds its temp file for milliseconds, so an hour-old one has no writer left).
  *
  * @since 0.2.0
  */
@@ -58,15 +59,37 @@ export const append =
       })
     )
 
+/** Age after which a temp file is a crashed write's debris, removed by the store's first write. @category models */
+export const staleTempAgeMs = 60 * 60 * 1000
+
+const tempName = /^\.[0-9a-f-]{1,64}\.tmp$/
+
+/** Removes this directory's temp files older than {@link staleTempAgeMs}; best effort, each file on its own. */
+const sweepStaleTemps = async (host: FileHost, directory: string, nowMs: number): Promise<void> => {
+  const names = (await ifFound(host, host.readDir(directory)).catch(() => undefined)) ?? []
+  for (const name of names.filter((n) => tempName.test(n))) {
+    const path = inDirectory(directory, name)
+    const info = await host.stat(path).catch(() => undefined)
+    if (info?.mtimeMs !== undefined && nowMs - info.mtimeMs > staleTempAgeMs) {
+      await host.remove(path).catch(() => undefined)
+    }
+  }
+}
+
 /** @category constructors */
 export const make = (host: FileHost, directory: string): KeyValueStore.KeyValueStore => {
   const attempt = attemptIn(directory)
   const pathOf = (key: string) => inDirectory(directory, encodeFileName(key))
+  let swept = false
 
   const writeAtomic = async (key: string, value: string | Uint8Array): Promise<void> => {
     const target = pathOf(key)
     const temp = inDirectory(directory, `.${host.randomUUID()}.tmp`) // short: the key's name may be near NAME_MAX
     await host.makeDirectory(directory)
+    if (!swept) {
+      swept = true
+      await sweepStaleTemps(host, directory, Date.now())
+    }
     try {
       const file = await host.open(temp, "createNew")
       try {

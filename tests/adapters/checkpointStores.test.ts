@@ -182,6 +182,22 @@ describe("NodeCheckpointStore specifics", () => {
       })
     )
   )
+
+  it.effect("the first write removes temp files a crash left over an hour ago, and leaves younger ones alone", () =>
+    Effect.gen(function* () {
+      const dir = freshDir()
+      const stale = join(dir, ".0b5c2a7e-dead-4bad-beef-000000000001.tmp")
+      const young = join(dir, ".0b5c2a7e-dead-4bad-beef-000000000002.tmp")
+      const foreign = join(dir, "notes.tmp") // not a name the store writes: never touched
+      for (const file of [stale, young, foreign]) writeFileSync(file, "half a checkpoint")
+      const hoursAgo = new Date(Date.now() - NodeFileKeyValueStore.staleTempAgeMs - 60_000)
+      utimesSync(stale, hoursAgo, hoursAgo)
+      utimesSync(foreign, hoursAgo, hoursAgo)
+      const kv = NodeFileKeyValueStore.make(dir)
+      yield* kv.set("a", "1")
+      assert.deepStrictEqual(readdirSync(dir).sort(), [".0b5c2a7e-dead-4bad-beef-000000000002.tmp", "_a", "notes.tmp"])
+    })
+  )
 })
 
 describe("NodeFileKeyValueStore", () => {
