@@ -15,8 +15,8 @@
  */
 import { afterAll, beforeAll, describe, it } from "@effect/vitest"
 import { type LocalOssServer, start } from "../../adapters/server/LocalOssServer.ts"
+import { type CountingProxy, startCountingProxy } from "../support/countingProxy.ts"
 import { chromiumGate, openSession, type PageSession } from "./chromiumPage.ts"
-import { type CountingProxy, startCountingProxy } from "./countingProxy.ts"
 import { runInterruptThenResume } from "./pauseResumeScenario.ts"
 
 const MiB = 1024 * 1024

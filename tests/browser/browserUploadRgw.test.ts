@@ -10,9 +10,9 @@
  * `RGW_REQUIRED=1`, since the CI's rgw stage does not install a browser; failed under `CHROMIUM_REQUIRED=1`).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { type CountingProxy, startCountingProxy } from "../support/countingProxy.ts"
 import { rgwCredentials, rgwEndpoint, rgwGate, uniqueBucket } from "../support/rgw.ts"
 import { chromiumGate, openSession, type PageSession } from "./chromiumPage.ts"
-import { type CountingProxy, startCountingProxy } from "./countingProxy.ts"
 import { runInterruptThenResume } from "./pauseResumeScenario.ts"
 import { type S3Access, signedFetch } from "./signedFetch.ts"
 

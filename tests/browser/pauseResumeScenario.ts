@@ -9,8 +9,8 @@
  * Node, byte for byte. The console line gives the mean time of a full-size UploadPart as the page timed it.
  */
 import { assert } from "@effect/vitest"
+import type { CountingProxy, ProxyEntry } from "../support/countingProxy.ts"
 import type { PageSession } from "./chromiumPage.ts"
-import type { CountingProxy, ProxyEntry } from "./countingProxy.ts"
 import { getObjectBytes, type S3Access } from "./signedFetch.ts"
 import { sourceBytes } from "./sourceBytes.ts"
 import type { PageUploadResult } from "./uploadPage.ts"

@@ -18,6 +18,8 @@ export interface ProxyEntry {
   readonly origin: string | undefined
   /** The store's status; 0 when the client went away (an interrupted part) before the answer came. */
   status: number
+  /** Request body bytes the client sent through the proxy (all of them, also of a request cut off midway). */
+  requestBytes: number
   allowOrigin: string | undefined
   exposeHeaders: string | undefined
 }
@@ -50,6 +52,7 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
       query: Object.fromEntries(url.searchParams),
       origin: one(req.headers.origin),
       status: 0,
+      requestBytes: 0,
       allowOrigin: undefined,
       exposeHeaders: undefined
     }
@@ -76,6 +79,10 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
       // The browser aborting an interrupted part must abort it at the store too, as it would without the proxy.
       res.on("close", () => {
         if (!res.writableFinished) forward.destroy()
+      })
+      // Counted here, where the body starts flowing: a held request's body must wait for its release.
+      req.on("data", (chunk: Buffer) => {
+        entry.requestBytes += chunk.length
       })
       req.pipe(forward)
     }
