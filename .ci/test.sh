@@ -19,6 +19,7 @@
 #   9. chromium   the simulation suite in headless Debian Chromium (installed by ensure-chromium.sh if missing), then
 #                 the browser bundle sizes for one dialect (bench/bundle-size.mjs)
 #  10. determinism the digests of the simulation runs above agree across runtimes
+#  11. mutation   only with MUTATION=1: Stryker over the integrity, resume, cancel and Complete paths
 #
 # RGW suites are the test files whose name contains "rgw" (any case: tests/conformance/rgw.test.ts,
 # tests/adapters/s3Rgw.test.ts, ...). The node and node22 stages exclude them; the rgw stage runs exactly them, once,
@@ -27,7 +28,8 @@
 # already answering at RGW_ENDPOINT (default http://127.0.0.1:7480); if it has to start one (data in .cache/rgw/,
 # in RAM), it stops that one again when the stage ends, pass or fail, and leaves any RGW it did not start alone.
 #
-# Environment (all passed through untouched): SIM_SCENARIOS (read by the vitest simulation test),
+# Environment (all passed through untouched): MUTATION (adds the mutation stage), KILL_CAMPAIGN=full and
+# HOSTILE_REQUESTS (full-size campaigns), SIM_SCENARIOS (read by the vitest simulation test),
 # SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE22_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS,
 # and ensure-rgw.sh's RGW_ENDPOINT, RGW_PORT, MON_PORT, RGW_DIR, RGW_ACCESS_KEY_ID, RGW_SECRET_ACCESS_KEY.
 # TEST_STAGES="typecheck lint" runs only the named stages (local use; the npm scripts use it).
@@ -43,6 +45,8 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 if [[ -n "${CI:-}" ]]; then export NO_COLOR=1; fi
 
 stages="${TEST_STAGES:-manifests typecheck lint node rgw node22 packages deno chromium determinism}"
+# Mutation testing takes tens of minutes, so it runs only when asked: MUTATION=1 (or TEST_STAGES=mutation).
+if [[ "${MUTATION:-}" == "1" ]]; then stages="$stages mutation"; fi
 log_dir="$PWD/.cache/ci"
 mkdir -p "$log_dir"
 summary=()
@@ -224,6 +228,13 @@ determinism() {
   }'
 }
 
+mutation() {
+  # Stryker mutates the integrity, resume, cancel and Complete paths (stryker.config.json) and reruns the in-process
+  # suites (bench/mutation/vitest.config.ts) per mutant; the score and every surviving mutant are in its report.
+  echo "+ stryker run   (report: .cache/mutation/report.json)"
+  stryker run
+}
+
 run_stage manifests manifests
 run_stage typecheck typecheck
 run_stage lint lint
@@ -234,4 +245,5 @@ run_stage packages packages_test
 run_stage deno deno_sim
 run_stage chromium chromium_sim
 run_stage determinism determinism
+run_stage mutation mutation
 print_summary
