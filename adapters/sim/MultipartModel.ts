@@ -31,6 +31,7 @@ import type {
   Body,
   CompleteInput,
   GetInput,
+  ListedObject,
   ListPartsInput,
   ListUploadsInput,
   LiveUpload,
@@ -250,6 +251,28 @@ export class MultipartModel {
       initiatedAtMs,
       partNumbers: [...parts.keys()].sort((a, b) => a - b)
     }))
+  }
+
+  /** A bucket's objects sorted by key in code-point order (the order both stores list in), without their bytes. */
+  objectEntries(bucket: string): ReadonlyArray<ListedObject> {
+    const objects = [...(this.buckets.get(bucket) ?? new Map<string, StoredObject>())]
+    return objects
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .map(([key, { bytes, contentType, etag, modifiedAtMs }]) => ({
+        key,
+        etag,
+        sizeBytes: bytes.length,
+        modifiedAtMs,
+        ...(contentType === undefined ? {} : { contentType })
+      }))
+  }
+
+  /** The buckets that hold an object or a live upload, in code-point order. */
+  bucketNames(): ReadonlyArray<string> {
+    const names = new Set<string>()
+    for (const [name, objects] of this.buckets) if (objects.size > 0) names.add(name)
+    for (const upload of this.uploads.values()) names.add(upload.bucket)
+    return [...names].sort(compareCodePoints)
   }
 
   /** A copy of the object's bytes, or `undefined` when there is none. */
