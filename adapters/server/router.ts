@@ -102,7 +102,10 @@ const bucketRoute = (method: string, query: Readonly<Record<string, string>>): R
     case "HEAD":
       return bodiless(headBucket)
     case "DELETE":
-      return bodiless(deleteBucket)
+      // A sub-resource this server does not know must not delete the bucket itself.
+      return Object.keys(query).length === 0
+        ? bodiless(deleteBucket)
+        : refuse(ServerErrors.notImplemented("this DELETE bucket sub-resource"))
     case "POST":
       return query.delete !== undefined
         ? route(deleteObjects)

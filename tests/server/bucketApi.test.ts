@@ -70,6 +70,11 @@ describe("bucket API (OSS dialect)", () => {
         token = xmlField(page, "NextContinuationToken")
       } while (token !== undefined)
       assert.deepStrictEqual(keys, ["a/1", "a/2", "b", "c/x/1", "d"])
+      // Listings follow writes at once (the model caches a bucket's sorted listing until its next write).
+      await put(server, "list-me", "0-first")
+      assert.strictEqual((await call(server, "DELETE", "/list-me/b")).status, 204)
+      const after = await (await call(server, "GET", "/list-me/?list-type=2")).text()
+      assert.deepStrictEqual(xmlFields(after, "Key"), ["0-first", "a/1", "a/2", "c/x/1", "d"])
       const bad = await call(server, "GET", "/list-me/?list-type=2&continuation-token=nonsense")
       assert.strictEqual(bad.status, 400)
       assert.strictEqual(await codeOf(bad), "InvalidArgument")
@@ -107,6 +112,7 @@ describe("bucket API (OSS dialect)", () => {
         headers: { "Content-MD5": md5(notXml) }
       })
       assert.strictEqual(await codeOf(malformed), "MalformedXML")
+      assert.strictEqual((await call(server, "DELETE", "/batch?uploads")).status, 501, "no bucket delete by accident")
       const full = await call(server, "DELETE", "/batch")
       assert.strictEqual(full.status, 409)
       assert.strictEqual(await codeOf(full), "BucketNotEmpty")
