@@ -9,7 +9,8 @@
 #   4. node       vitest on the PATH's Node (>= 22.19; .ci/dev provides one), without the RGW suites (with Chromium
 #                 installed first, for tests/browser; ensure-chromium.sh), with MOTO_REQUIRED=1: the moto suites
 #                 (tests/support/moto.ts starts `python3 -m moto.server` per suite) fail instead of skipping when
-#                 python3 cannot import moto
+#                 python3 cannot import moto, and with CLIENTS_REQUIRED=1: the client suites (tests/clients) fail
+#                 when the aws CLI, boto3 or rclone (installed first by ensure-rclone.sh) is missing
 #   5. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
 #   6. node22     the vitest suite of stage 4 on a pinned Node 22 (installed into .cache/ by ensure-node.sh)
 #   7. packages   what a user does: npm pack every package, install the tarballs into a scratch project outside the
@@ -150,9 +151,17 @@ require_moto() {
   export MOTO_REQUIRED=1
 }
 
+# The client suites (tests/clients) drive the aws CLI, boto3 and rclone; in CI a missing one fails them instead of
+# skipping. rclone is installed first (ensure-rclone.sh, Debian's package).
+require_clients() {
+  RCLONE_PATH="$(bash .ci/ensure-rclone.sh)"
+  export RCLONE_PATH CLIENTS_REQUIRED=1
+}
+
 node_tests() {
   require_chromium
   require_moto
+  require_clients
   echo "+ vitest run --exclude '$rgw_suites_glob'   (node $(node --version))"
   vitest run --exclude "$rgw_suites_glob"
 }
@@ -160,6 +169,7 @@ node_tests() {
 rgw_tests() {
   local started suites
   require_chromium
+  require_clients
   # The suites and ensure-rgw.sh must agree on where RGW is.
   export RGW_ENDPOINT="${RGW_ENDPOINT:-http://127.0.0.1:${RGW_PORT:-7480}}"
   started="$(bash .ci/ensure-rgw.sh)"
@@ -176,6 +186,7 @@ node22_tests() {
   local node22
   require_chromium
   require_moto
+  require_clients
   node22="$(bash .ci/ensure-node.sh "$node22_version")"
   echo "+ $node22 node_modules/vitest/vitest.mjs run --exclude '$rgw_suites_glob'   (node $("$node22" --version))"
   "$node22" node_modules/vitest/vitest.mjs run --exclude "$rgw_suites_glob"

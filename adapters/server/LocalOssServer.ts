@@ -16,6 +16,7 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { BucketRegistry } from "./BucketRegistry.ts"
 import { answerClientError, answerStalledRequest, writeRawError } from "./clientErrors.ts"
 import { makeGuard } from "./connectionGuard.ts"
 import * as DirectoryStorage from "./DirectoryStorage.ts"
@@ -71,6 +72,17 @@ const openStore = async (options: ResolvedOptions): Promise<ServerStore> => {
   }
 }
 
+/** The created-bucket registry, in the data directory's `buckets/` (opened after the store took its lock). */
+const openBuckets = async (options: ResolvedOptions, store: ServerStore): Promise<BucketRegistry> => {
+  const { storage } = options
+  try {
+    return await BucketRegistry.open(storage.kind === "directory" ? storage.path : undefined)
+  } catch (cause) {
+    await store.close()
+    throw ofStorage(cause, storage.kind === "directory" ? storage.path : "")
+  }
+}
+
 /**
  * Starts a server; resolves once it listens. Rejects with a {@link ServerStartError} (bad options, a data directory
  * in use or unwritable, an address that cannot be listened on); anything else is a defect.
@@ -81,9 +93,10 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
   const options = resolveOrFail(input)
   const onInternalError = hooks.onInternalError ?? (() => undefined)
   const store = await openStore(options)
+  const buckets = await openBuckets(options, store)
   const budget = new InFlightBudget(options.limits.maxInFlightBodyBytes)
   const inFlight = new Set<Promise<void>>()
-  const deps = { options, store, budget, onInternalError }
+  const deps = { options, store, buckets, budget, onInternalError }
   const { limits } = options
   const guard = makeGuard(limits, {
     refuse: (socket, error) => writeRawError(socket, error, options.now()),

@@ -23,6 +23,7 @@ import {
   type UploadPartInput
 } from "@resumable-upload/sim/MultipartModel"
 import { KeyedLock } from "./keyedLock.ts"
+import type { ObjectEntry } from "./ObjectEntry.ts"
 import type { Persistence } from "./Persistence.ts"
 import * as ServerErrors from "./serverErrors.ts"
 
@@ -137,6 +138,16 @@ export class ServerStore {
       if (result.ok) await this.persistence.deleteObject(request.bucket, request.key)
       return result
     })
+  }
+
+  /** A bucket's objects sorted by key in code-point order, for listings. */
+  objectEntries(bucket: string): ReadonlyArray<ObjectEntry> {
+    return this.model.objectEntries(bucket)
+  }
+
+  /** The buckets holding an object or an upload (explicitly created ones are in the BucketRegistry). */
+  bucketNames(): ReadonlyArray<string> {
+    return this.model.bucketNames()
   }
 
   /** The lifecycle rule: aborts uploads initiated more than `olderThanMs` ago; returns their ids. */

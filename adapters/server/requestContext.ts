@@ -6,6 +6,7 @@
  */
 import type { Dialect } from "@resumable-upload/core/Limits"
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
+import type { BucketRegistry } from "./BucketRegistry.ts"
 import type { InFlightBudget } from "./requestBody.ts"
 import type { Exchange } from "./responses.ts"
 import type { ServerStore } from "./ServerStore.ts"
@@ -22,6 +23,8 @@ export interface RequestContext {
   /** Lowercase names, one string value each. */
   readonly headers: Readonly<Record<string, string>>
   readonly store: ServerStore
+  /** The explicitly created buckets. */
+  readonly buckets: BucketRegistry
   readonly options: ResolvedOptions
   readonly budget: InFlightBudget
 }

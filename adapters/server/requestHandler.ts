@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
+import type { BucketRegistry } from "./BucketRegistry.ts"
 import { answerPreflight } from "./cors.ts"
 import { checkIgnoredBody, claimError, emptySha256Hex, hasBody } from "./payloadClaim.ts"
 import { authenticate } from "./requestAuth.ts"
@@ -26,6 +27,7 @@ import type { ResolvedOptions } from "./serverOptions.ts"
 export interface HandlerDeps {
   readonly options: ResolvedOptions
   readonly store: ServerStore
+  readonly buckets: BucketRegistry
   readonly budget: InFlightBudget
   readonly onInternalError: (cause: unknown) => void
 }
@@ -81,7 +83,7 @@ const handle = async (ex: Exchange, deps: HandlerDeps): Promise<void> => {
     const error = claimError(ex.dialect, headers, () => emptySha256Hex)
     if (error !== undefined) return sendError(ex, error)
   }
-  // routeOf only routes bucket-less requests to refusals, so the bucket is present here.
+  // Only service-level operations (ListBuckets) run without a bucket; they do not read it.
   await route.handler({
     ex,
     bucket: bucket ?? "",
@@ -89,6 +91,7 @@ const handle = async (ex: Exchange, deps: HandlerDeps): Promise<void> => {
     query,
     headers,
     store: deps.store,
+    buckets: deps.buckets,
     options,
     budget: deps.budget
   })

@@ -1,16 +1,19 @@
 /**
  * Picks the operation a request names, from its method, whether it addresses the service, a bucket or an object,
- * and its sub-resources (protocol.md §1). Whatever OSS has but this server does not serve (ACLs, ListObjects, copy,
- * append, …) gets `501 NotImplemented`, never a wrong answer; a method an address does not support gets 405.
+ * and its sub-resources (protocol.md §1). Whatever the stores have but this server does not serve (ACLs, copy,
+ * append, versioning, …) gets `501 NotImplemented`, never a wrong answer; a method an address does not support
+ * gets 405.
  *
  * @since 0.1.0
  */
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
+import { bucketLocation, createBucket, deleteBucket, headBucket, listBuckets } from "./bucketHandlers.ts"
 import { complete } from "./completeHandler.ts"
+import { deleteObjects } from "./deleteObjectsHandler.ts"
+import { listObjects } from "./listingHandler.ts"
 import { abort, initiate, listParts, listUploads, uploadPart } from "./multipartHandlers.ts"
 import { deleteObject, getObject, headObject, putObject } from "./objectHandlers.ts"
 import type { ObjectContext, RequestContext } from "./requestContext.ts"
-import { sendEmpty } from "./responses.ts"
 import * as ServerErrors from "./serverErrors.ts"
 
 /** @category models */
@@ -37,9 +40,7 @@ const unsupported = [
   "website",
   "logging",
   "referer",
-  "delete",
   "x-oss-process",
-  "location",
   "stat",
   "bucketInfo"
 ]
@@ -87,6 +88,33 @@ const objectRoute = (
   }
 }
 
+/** The bucket-level operations: listings, the bucket itself, its location, batch delete. */
+const bucketRoute = (method: string, query: Readonly<Record<string, string>>): Route => {
+  switch (method) {
+    case "GET":
+      if (query.uploads !== undefined) return bodiless(listUploads)
+      if (query.location !== undefined) return bodiless(bucketLocation)
+      return bodiless(listObjects)
+    case "PUT":
+      return Object.keys(query).length === 0
+        ? bodiless(createBucket)
+        : refuse(ServerErrors.notImplemented("this PUT bucket sub-resource"))
+    case "HEAD":
+      return bodiless(headBucket)
+    case "DELETE":
+      // A sub-resource this server does not know must not delete the bucket itself.
+      return Object.keys(query).length === 0
+        ? bodiless(deleteBucket)
+        : refuse(ServerErrors.notImplemented("this DELETE bucket sub-resource"))
+    case "POST":
+      return query.delete !== undefined
+        ? route(deleteObjects)
+        : refuse(ServerErrors.notImplemented("PostObject or this POST sub-resource"))
+    default:
+      return refuse(ServerErrors.methodNotAllowed(method))
+  }
+}
+
 /** The route for a request; `bucket` and `key` as resolved from its address. @category utils */
 export const routeOf = (
   method: string,
@@ -97,15 +125,11 @@ export const routeOf = (
 ): Route => {
   const named = unsupported.find((name) => query[name] !== undefined)
   if (named !== undefined) return refuse(ServerErrors.notImplemented(`the "${named}" sub-resource`))
-  if (bucket === undefined) return refuse(ServerErrors.notImplemented("service-level requests (ListBuckets)"))
-  if (key === undefined) {
-    if (method === "GET" && query.uploads !== undefined) return bodiless(listUploads)
-    // Buckets spring into existence on first use, so creating or probing one simply succeeds.
-    if ((method === "PUT" || method === "HEAD") && Object.keys(query).length === 0)
-      return route((ctx) => sendEmpty(ctx.ex, 200))
-    if (method === "GET") return refuse(ServerErrors.notImplemented("ListObjects"))
+  if (bucket === undefined) {
+    if (method === "GET") return bodiless(listBuckets)
     return refuse(ServerErrors.methodNotAllowed(method))
   }
+  if (key === undefined) return bucketRoute(method, query)
   if (new TextEncoder().encode(key).length > keyBytesMax) {
     return refuse(ServerErrors.invalidObjectName(`a key is at most ${keyBytesMax} bytes of UTF-8`))
   }

@@ -31,8 +31,8 @@ const owner = (name: string): XmlElement => [
   ]
 ]
 
-/** A document whose root element carries the S3 namespace (the renderer writes no attributes itself). */
-const namespaced = (root: XmlElement): string =>
+/** A document whose root element carries the S3 namespace (the renderer writes no attributes itself). @category encoding */
+export const namespaced = (root: XmlElement): string =>
   renderXmlDocument(root).replace(`<${root[0]}>`, `<${root[0]} xmlns="${s3Namespace}">`)
 
 /** S3 ETags are lowercase hex; the shared model keeps OSS's uppercase. @category utils */

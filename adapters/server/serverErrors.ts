@@ -124,11 +124,28 @@ export const methodNotAllowed = (method: string): ModelError => ({
   extra: { Method: method }
 })
 
-/** An operation OSS has but this server does not serve (bucket ACLs, ListObjects, …). @category errors */
+/** An operation the stores have but this server does not serve (bucket ACLs, versioning, …). @category errors */
 export const notImplemented = (what: string): ModelError => ({
   status: 501,
   code: "NotImplemented",
-  message: `This local OSS server does not implement ${what}.`
+  // Both dialects answer with it, so it names neither store.
+  message: `This local server does not implement ${what}.`
+})
+
+/** @category errors */
+export const noSuchBucket = (bucket: string): ModelError => ({
+  status: 404,
+  code: "NoSuchBucket",
+  message: "The specified bucket does not exist.",
+  extra: { BucketName: bucket }
+})
+
+/** @category errors */
+export const bucketNotEmpty = (bucket: string): ModelError => ({
+  status: 409,
+  code: "BucketNotEmpty",
+  message: "The bucket you tried to delete is not empty: delete its objects and abort its multipart uploads first.",
+  extra: { BucketName: bucket }
 })
 
 /** Too many request bytes in flight at once; a well-behaved client backs off and retries. @category errors */

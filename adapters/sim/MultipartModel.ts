@@ -31,6 +31,7 @@ import type {
   Body,
   CompleteInput,
   GetInput,
+  ListedObject,
   ListPartsInput,
   ListUploadsInput,
   LiveUpload,
@@ -85,6 +86,8 @@ export class MultipartModel {
   /** Live uploads by id; a Map iterates in insertion order, which is creation order. */
   private readonly uploads = new Map<string, Upload>()
   private readonly buckets = new Map<string, Map<string, StoredObject>>()
+  /** Each bucket's sorted listing, until the bucket's next write: paging through a big bucket sorts it once. */
+  private readonly listings = new Map<string, ReadonlyArray<ListedObject>>()
   private readonly md5: (bytes: Uint8Array) => Uint8Array
 
   constructor(options: MultipartModelOptions) {
@@ -224,6 +227,7 @@ export class MultipartModel {
   /** Deleting a missing key succeeds, as on both stores. */
   delete(request: ObjectAt): ModelResult<void> {
     this.buckets.get(request.bucket)?.delete(request.key)
+    this.listings.delete(request.bucket)
     return ok(undefined)
   }
 
@@ -250,6 +254,32 @@ export class MultipartModel {
       initiatedAtMs,
       partNumbers: [...parts.keys()].sort((a, b) => a - b)
     }))
+  }
+
+  /** A bucket's objects sorted by key in code-point order (the order both stores list in), without their bytes. */
+  objectEntries(bucket: string): ReadonlyArray<ListedObject> {
+    const cached = this.listings.get(bucket)
+    if (cached !== undefined) return cached
+    const objects = [...(this.buckets.get(bucket) ?? new Map<string, StoredObject>())]
+    const listing = objects
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .map(([key, { bytes, contentType, etag, modifiedAtMs }]) => ({
+        key,
+        etag,
+        sizeBytes: bytes.length,
+        modifiedAtMs,
+        ...(contentType === undefined ? {} : { contentType })
+      }))
+    this.listings.set(bucket, listing)
+    return listing
+  }
+
+  /** The buckets that hold an object or a live upload, in code-point order. */
+  bucketNames(): ReadonlyArray<string> {
+    const names = new Set<string>()
+    for (const [name, objects] of this.buckets) if (objects.size > 0) names.add(name)
+    for (const upload of this.uploads.values()) names.add(upload.bucket)
+    return [...names].sort(compareCodePoints)
   }
 
   /** A copy of the object's bytes, or `undefined` when there is none. */
@@ -331,7 +361,9 @@ export class MultipartModel {
     return this.dialect === "oss" ? { etag: stored.etag, crc64: stored.crc64 } : { etag: stored.etag }
   }
 
+  /** The bucket's objects, for a write (which makes its cached listing stale). */
   private objectsOf(bucket: string): Map<string, StoredObject> {
+    this.listings.delete(bucket)
     let objects = this.buckets.get(bucket)
     if (objects === undefined) {
       objects = new Map()

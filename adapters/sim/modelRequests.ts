@@ -108,3 +108,12 @@ export interface ObjectSnapshot extends ObjectAt, StoredAttributes {
   readonly crc64: bigint
   readonly modifiedAtMs: number
 }
+
+/** One object as a listing reports it (MultipartModel.objectEntries). @category models */
+export interface ListedObject {
+  readonly key: string
+  readonly etag: string
+  readonly sizeBytes: number
+  readonly modifiedAtMs: number
+  readonly contentType?: string
+}

@@ -6,9 +6,9 @@
  * `python` under python3.
  */
 import { execFile } from "node:child_process"
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { dirname, join, resolve } from "node:path"
 
 export const repoRoot = resolve(import.meta.dirname, "../..")
 export const docPath = join(repoRoot, "docs/clients.md")
@@ -81,11 +81,14 @@ const interpreter: Record<
   python: { file: "python3", extension: "py", args: [] }
 }
 
-/** A scratch directory holding `files` and a link to the repository's node_modules; removed by `dispose`. */
+/** A scratch directory holding `files` (names may have folders) and a link to the repository's node_modules; removed by `dispose`. */
 export const scratchDirectory = async (files: Readonly<Record<string, Uint8Array>>) => {
   const dir = await mkdtemp(join(tmpdir(), "client-snippets-"))
   await symlink(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir")
-  for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes)
+  for (const [name, bytes] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true })
+    await writeFile(join(dir, name), bytes)
+  }
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) }
 }
 

@@ -2,11 +2,15 @@
  * The third-party client snippets of docs/clients.md, run as written: the AWS SDK v3, the aws CLI, boto3 and ali-oss
  * each upload a 12 MiB `video.mp4` as a multipart object to a local server on the port and with the keys the
  * snippets name (127.0.0.1:9911, `dev` / `dev-secret`, default S3 and OSS limits), and the object the server stored
- * must equal the file byte for byte, with an ETag of two parts or more.
+ * must equal the file byte for byte, with an ETag of two parts or more. The sync snippets (aws CLI `s3 sync` both
+ * ways, rclone `copy`/`lsl`/`check`) move a `photos/` folder: every file must be stored, and the aws CLI's copy back
+ * must equal the original.
  *
- * The aws CLI and boto3 come from the machine: when one is missing its test is skipped with the reason, or fails
+ * The aws CLI, rclone and boto3 come from the machine: when one is missing its test is skipped with the reason, or fails
  * under `CLIENTS_REQUIRED=1` (as in CI, where skipping would hide that the documented configuration went untested).
  */
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { type LocalOssServer, start } from "../../adapters/server/LocalOssServer.ts"
 import { missingTool, readSnippets, runSnippets, type Snippet, scratchDirectory } from "./clientSnippets.ts"
@@ -20,6 +24,10 @@ const fileName = "video.mp4"
 
 const MiB = 1024 * 1024
 const fileBytes = Uint8Array.from({ length: 12 * MiB }, (_, i) => (i * 2654435761) >>> 24)
+const photos: Readonly<Record<string, Uint8Array>> = {
+  "photos/a.jpg": fileBytes.subarray(0, 1000),
+  "photos/2024/b c.jpg": fileBytes.subarray(1000, 300_000)
+}
 
 interface ClientCase {
   readonly name: string
@@ -36,7 +44,35 @@ const clients: ReadonlyArray<ClientCase> = [
   { name: "ali-oss", key: "video-ali.mp4" }
 ]
 
+interface SyncCase {
+  readonly name: string
+  /** Where the snippets put the folder, under the bucket. */
+  readonly prefix: string
+  readonly probe: readonly [string, ReadonlyArray<string>]
+  /** Where the snippets copy the folder back to, in the scratch directory, if they do. */
+  readonly copiedBack?: string
+}
+
+const syncs: ReadonlyArray<SyncCase> = [
+  { name: "aws-cli-sync", prefix: "photos/", probe: ["aws", ["--version"]], copiedBack: "photos-copy" },
+  { name: "rclone", prefix: "rclone-photos/", probe: [process.env.RCLONE_PATH ?? "rclone", ["version"]] }
+]
+
 const required = process.env.CLIENTS_REQUIRED === "1"
+
+/** Skips the test (fails it under CLIENTS_REQUIRED=1) when the probe fails. */
+const requireProbe = async (
+  name: string,
+  probe: readonly [string, ReadonlyArray<string>],
+  context: { skip: (note?: string) => void }
+) => {
+  const missing = await missingTool(...probe)
+  if (missing === undefined) return
+  const reason = `${name} is not installed (${missing}); CLIENTS_REQUIRED=1 makes this a failure`
+  if (required) assert.fail(reason)
+  console.warn(`skipped: ${reason}`)
+  context.skip(reason)
+}
 
 /** Starts the server on the snippets' port, waiting a while if another run of this file still holds it. */
 const startOnFixedPort = async (): Promise<LocalOssServer> => {
@@ -65,7 +101,7 @@ describe("docs/clients.md snippets against the local server", () => {
 
   beforeAll(async () => {
     snippets = await readSnippets()
-    scratch = await scratchDirectory({ [fileName]: fileBytes })
+    scratch = await scratchDirectory({ [fileName]: fileBytes, ...photos })
     server = await startOnFixedPort()
   })
   afterAll(async () => {
@@ -74,7 +110,8 @@ describe("docs/clients.md snippets against the local server", () => {
   })
 
   it("marks a configuration and an upload for each client, and nothing else", () => {
-    assert.deepStrictEqual([...snippets.keys()].sort(), clients.map((c) => c.name).sort())
+    assert.deepStrictEqual([...snippets.keys()].sort(), [...clients, ...syncs].map((c) => c.name).sort())
+    for (const { name } of syncs) assert.include((snippets.get(name) ?? []).map((b) => b.code).join("\n"), "photos")
     for (const { key, name } of clients) {
       const blocks = snippets.get(name) ?? []
       assert.strictEqual(blocks.length, 2, `${name}: one configuration block and one upload block`)
@@ -85,15 +122,7 @@ describe("docs/clients.md snippets against the local server", () => {
 
   for (const client of clients) {
     it(`${client.name}: uploads ${fileName} in parts, stored byte for byte`, async (context) => {
-      if (client.probe !== undefined) {
-        const missing = await missingTool(...client.probe)
-        if (missing !== undefined) {
-          const reason = `${client.name} is not installed (${missing}); CLIENTS_REQUIRED=1 makes this a failure`
-          if (required) assert.fail(reason)
-          console.warn(`skipped: ${reason}`)
-          context.skip(reason)
-        }
-      }
+      if (client.probe !== undefined) await requireProbe(client.name, client.probe, context)
       const result = await runSnippets(client.name, snippets.get(client.name) ?? [], scratch.dir)
       assert.strictEqual(result.exitCode, 0, `${client.name} snippets failed:\n${result.stderr}\n${result.stdout}`)
 
@@ -105,6 +134,24 @@ describe("docs/clients.md snippets against the local server", () => {
       assert.isAtLeast(partCount, 2, `${client.name}: ETag ${stored?.etag} is not that of a multipart object`)
       // Each snippet prints the ETag the client received, which must be the stored one.
       assert.include(result.stdout.toLowerCase(), (stored?.etag ?? "").replace(/"/g, "").toLowerCase())
+    })
+  }
+
+  for (const sync of syncs) {
+    it(`${sync.name}: syncs the photos folder`, async (context) => {
+      await requireProbe(sync.name, sync.probe, context)
+      const result = await runSnippets(sync.name, snippets.get(sync.name) ?? [], scratch.dir)
+      assert.strictEqual(result.exitCode, 0, `${sync.name} snippets failed:\n${result.stderr}\n${result.stdout}`)
+      for (const [path, bytes] of Object.entries(photos)) {
+        const key = `${sync.prefix}${path.slice("photos/".length)}`
+        const stored = server.store.model.objectBytes(bucket, key)
+        assert.isTrue(Buffer.from(stored ?? []).equals(bytes), `${sync.name}: ${bucket}/${key} missing or different`)
+        assert.include(result.stdout, path.slice("photos/".length), `${sync.name} lists ${key}`)
+        if (sync.copiedBack !== undefined) {
+          const back = await readFile(join(scratch.dir, sync.copiedBack, path.slice("photos/".length)))
+          assert.isTrue(back.equals(bytes), `${sync.name}: the copy back of ${path} differs`)
+        }
+      }
     })
   }
 })

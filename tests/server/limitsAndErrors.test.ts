@@ -84,9 +84,13 @@ describe("LocalOssServer limits and errors", () => {
 
   it("answers unsupported operations with 501 and unknown methods with 405", () =>
     withServer({}, async (server) => {
-      assert.strictEqual((await fetch(urlOf(server, undefined))).status, 501)
-      assert.strictEqual((await fetch(urlOf(server, "k", { acl: "" }))).status, 501)
-      assert.strictEqual((await fetch(`${server.url}/`)).status, 501)
+      const acl = await fetch(urlOf(server, "k", { acl: "" }))
+      assert.strictEqual(acl.status, 501)
+      assert.strictEqual(
+        xmlField(await acl.text(), "Message"),
+        'This local server does not implement the "acl" sub-resource.'
+      )
+      assert.strictEqual((await fetch(urlOf(server, undefined, { versioning: "" }))).status, 501)
       const patch = await fetch(urlOf(server, "k"), { method: "PATCH", body: "x" })
       assert.strictEqual(patch.status, 405)
       assert.strictEqual(await codeOf(patch), "MethodNotAllowed")
