@@ -47,6 +47,12 @@ const failed = (command: UploadCommand["_tag"], error: ObjectStoreError, partNum
 
 const notFound: UploadEvent = { _tag: "UploadNotFound" }
 
+/** A part's failure or NoSuchUpload, marked with the upload it belongs to (see UploadMachine's events). */
+const ofUpload =
+  (uploadId: string) =>
+  (e: UploadEvent): UploadEvent =>
+    e._tag === "CommandFailed" || e._tag === "UploadNotFound" ? { ...e, uploadId } : e
+
 const storeRetryable = (error: ObjectStoreError | PartDamaged) => error._tag === "PartDamaged" || isRetryable(error)
 
 /** Runs one remote command; never fails, every outcome is an event. @category runners */
@@ -88,7 +94,7 @@ export const runCommand = (
           )
         )
       case "UploadPart":
-        return yield* uploadPart(ctx, command)
+        return ofUpload(command.uploadId)(yield* uploadPart(ctx, command))
       case "PutObject":
         return yield* putObject(ctx, md5)
       case "CompleteUpload": {
@@ -184,6 +190,7 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
           Clock.currentTimeMillis,
           (atMs): UploadEvent => ({
             _tag: "PartUploaded",
+            uploadId: command.uploadId,
             part: { partNumber, sizeBytes, etag, crc64: Crc64.toDecimal(digest.crc64) },
             atMs
           })

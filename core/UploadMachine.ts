@@ -130,8 +130,10 @@ export type UploadEvent =
   | { readonly _tag: "CheckpointLoaded"; readonly checkpoint: Checkpoint | undefined; readonly corrupt?: string }
   | { readonly _tag: "UploadInitiated"; readonly uploadId: string; readonly atMs: number }
   | { readonly _tag: "PartsListed"; readonly parts: ReadonlyArray<ListedPart> }
-  | { readonly _tag: "UploadNotFound" }
-  | { readonly _tag: "PartUploaded"; readonly part: PartRecord; readonly atMs: number }
+  // `uploadId`: the upload a part's answer belongs to, so a late answer of an abandoned upload can never be taken
+  // for the current one's (matched by id, not by the order answers happen to arrive in).
+  | { readonly _tag: "UploadNotFound"; readonly uploadId?: string }
+  | { readonly _tag: "PartUploaded"; readonly uploadId: string; readonly part: PartRecord; readonly atMs: number }
   | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64: bigint }
   | { readonly _tag: "CompleteAnswered"; readonly verdict: ObjectCheck.Verdict; readonly callback?: CallbackResult }
   | { readonly _tag: "CompleteUnanswered"; readonly message: string }
@@ -144,6 +146,8 @@ export type UploadEvent =
       readonly message: string
       readonly cause?: UploadFailed["cause"]
       readonly partNumber?: number
+      /** Set for UploadPart: the upload the failed part belonged to. */
+      readonly uploadId?: string
     }
   | { readonly _tag: "PauseRequested" }
   | { readonly _tag: "CancelRequested" }

@@ -32,6 +32,22 @@ export const isLatePartAnswer = (s: Of<"Init">, e: UploadEvent): boolean =>
   (e._tag === "CommandFailed" && e.command === "UploadPart") ||
   (e._tag === "UploadNotFound" && s.step !== "Reconciling" && s.step !== "DiscardingStale")
 
+/**
+ * A part's answer (uploaded, failed, NoSuchUpload) that names an upload other than the one the state works on: a
+ * late answer of an upload this run abandoned (a restart). Dropped by id, whatever order the answers arrive in.
+ */
+export const answersAnotherUpload = (state: UploadState, e: UploadEvent): boolean => {
+  const current =
+    state._tag === "Uploading" || state._tag === "Completing"
+      ? state.upload.uploadId
+      : state._tag === "Aborting"
+        ? state.uploadId
+        : undefined
+  const answering =
+    e._tag === "PartUploaded" || e._tag === "CommandFailed" || e._tag === "UploadNotFound" ? e.uploadId : undefined
+  return current !== undefined && answering !== undefined && answering !== current
+}
+
 export const prepend = (step: Step, ...commands: ReadonlyArray<UploadCommand>): Step => ({
   state: step.state,
   commands: [...commands, ...step.commands]

@@ -17,6 +17,7 @@ import * as PartPlan from "./PartPlan.ts"
 import { UploadFailed } from "./UploadErrors.ts"
 import { InvalidTransition, type Of, type Step, type UploadEvent, type UploadState } from "./UploadMachine.ts"
 import {
+  answersAnotherUpload,
   cancel,
   causeOf,
   completedFrom,
@@ -39,6 +40,7 @@ import { onInit } from "./UploadTransitionInit.ts"
 /** Pure: requirements are `never`, so no port can be reached. @category transitions */
 export const transition = (state: UploadState, event: UploadEvent): Effect.Effect<Step, InvalidTransition> => {
   const step = (() => {
+    if (answersAnotherUpload(state, event)) return stay(state)
     switch (state._tag) {
       case "Init":
         return onInit(state, event)

@@ -326,7 +326,7 @@ describe("Progress.fromState", () => {
       partsCommitted: 0,
       partCount: 3
     })
-    const afterOne = next(uploading, { _tag: "PartUploaded", part: partOf(plan, 1), atMs: 2 })
+    const afterOne = next(uploading, { _tag: "PartUploaded", uploadId: "u", part: partOf(plan, 1), atMs: 2 })
     assert.deepStrictEqual(Progress.fromState(afterOne), {
       phase: "Uploading",
       restarts: 0,
@@ -336,7 +336,7 @@ describe("Progress.fromState", () => {
       partsCommitted: 1,
       partCount: 3
     })
-    const afterThree = next(afterOne, { _tag: "PartUploaded", part: partOf(plan, 3), atMs: 3 })
+    const afterThree = next(afterOne, { _tag: "PartUploaded", uploadId: "u", part: partOf(plan, 3), atMs: 3 })
     assert.deepStrictEqual(Progress.fromState(afterThree), {
       phase: "Uploading",
       restarts: 0,
@@ -350,7 +350,7 @@ describe("Progress.fromState", () => {
 
   it("Completing and Completed count everything as committed", () => {
     let s = uploading
-    for (const n of [2, 1, 3]) s = next(s, { _tag: "PartUploaded", part: partOf(plan, n), atMs: 5 })
+    for (const n of [2, 1, 3]) s = next(s, { _tag: "PartUploaded", uploadId: "u", part: partOf(plan, n), atMs: 5 })
     assert.strictEqual(s._tag, "Completing")
     assert.deepStrictEqual(Progress.fromState(s), {
       phase: "Completing",
@@ -409,7 +409,7 @@ describe("Progress.fromState", () => {
           committed = p.committedBytes
           const flying = [...s.inFlight]
           const n = flying[(picks[i++ % picks.length] as number) % flying.length] as number
-          s = next(s, { _tag: "PartUploaded", part: partOf(layout, n), atMs: 2 })
+          s = next(s, { _tag: "PartUploaded", uploadId: "u", part: partOf(layout, n), atMs: 2 })
         }
         assert.strictEqual(s._tag, "Completing")
         const p = Progress.fromState(s)
@@ -438,10 +438,10 @@ describe("Progress: known bugs (reported)", () => {
       const p = Progress.fromState(s)
       if (p !== undefined) report(p)
     }
-    feed({ _tag: "PartUploaded", part: partOf(plan, 1), atMs: 2 })
+    feed({ _tag: "PartUploaded", uploadId: "u1", part: partOf(plan, 1), atMs: 2 })
     feed({ _tag: "UploadNotFound" })
     feed({ _tag: "UploadInitiated", uploadId: "u2", atMs: 3 })
-    feed({ _tag: "PartUploaded", part: partOf(plan, 2), atMs: 4 })
+    feed({ _tag: "PartUploaded", uploadId: "u2", part: partOf(plan, 2), atMs: 4 })
     // Today: [[5 MiB, 5 MiB, T], [-5 MiB, 0, T], [5 MiB, 5 MiB, T]].
     for (const [sent] of calls) assert.isAtLeast(sent, 0, JSON.stringify(calls))
   })

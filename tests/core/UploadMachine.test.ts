@@ -131,8 +131,9 @@ const only = <T extends Machine.UploadCommand["_tag"]>(s: Machine.Step, tag: T) 
 const loaded = (checkpoint: Checkpoint.Checkpoint | undefined, corrupt?: string): Machine.UploadEvent =>
   corrupt === undefined ? { _tag: "CheckpointLoaded", checkpoint } : { _tag: "CheckpointLoaded", checkpoint, corrupt }
 const initiated = (uploadId = "u-1", atMs = 1_000): Machine.UploadEvent => ({ _tag: "UploadInitiated", uploadId, atMs })
-const uploaded = (part: Checkpoint.PartRecord, atMs = 2_000): Machine.UploadEvent => ({
+const uploaded = (part: Checkpoint.PartRecord, atMs = 2_000, uploadId = "u-1"): Machine.UploadEvent => ({
   _tag: "PartUploaded",
+  uploadId,
   part,
   atMs
 })
@@ -826,7 +827,14 @@ describe("UploadMachine: random event sequences", () => {
             switch (move.kind) {
               case "PartUploaded": {
                 const n = pickPart(move.pick)
-                apply({ _tag: "PartUploaded", part: partOf(layout, n, String(move.tag)), atMs: clock })
+                // An answer of the upload the machine works on now (a stale upload's are dropped by id).
+                const answering = upload?.uploadId ?? uploadId
+                apply({
+                  _tag: "PartUploaded",
+                  uploadId: answering,
+                  part: partOf(layout, n, String(move.tag)),
+                  atMs: clock
+                })
                 break
               }
               case "PartFailed":
@@ -890,5 +898,31 @@ describe("UploadMachine: known bugs (reported)", () => {
   it("fixed: a late UploadPart failure of the old upload fails the restarted run (and orphans the new Initiate)", () => {
     const next = step(restarted(), failed("UploadPart", "StoreUnreachable", 2))
     assert.notStrictEqual(next.state._tag, "Failed", "a stopped part's failure is not the Initiate's failure")
+  })
+
+  // The FIFO argument above holds for answers queued before the restart; these come after the new upload started,
+  // for a part number that upload has in flight too. Only the upload id tells them apart.
+  it("answers of the abandoned upload that arrive after the new one started are dropped by upload id", () => {
+    const uploading = step(restarted(), initiated("u-2", 3_000)).state
+    assert.strictEqual(uploading._tag, "Uploading")
+    if (uploading._tag !== "Uploading") return
+    assert.strictEqual(uploading.upload.uploadId, "u-2")
+    assert.isTrue(uploading.inFlight.has(1), "the new upload sends part 1 again")
+    const lateOk = step(uploading, uploaded(partOf(plan, 1, "old"), 3_100, "u-1"))
+    assert.strictEqual(lateOk.state, uploading, "u-1's PartUploaded for part 1 is not u-2's part 1")
+    assert.deepStrictEqual(lateOk.commands, [])
+    const lateGone = step(uploading, { _tag: "UploadNotFound", uploadId: "u-1" })
+    assert.strictEqual(lateGone.state, uploading, "u-1 being gone says nothing about u-2")
+    const lateFailure = step(uploading, {
+      _tag: "CommandFailed",
+      command: "UploadPart",
+      reason: "StoreRejected",
+      message: "UploadPart failed",
+      partNumber: 1,
+      uploadId: "u-1"
+    })
+    assert.strictEqual(lateFailure.state, uploading, "u-1's failed part 1 does not fail u-2")
+    const own = step(uploading, uploaded(partOf(plan, 1, "new"), 3_200, "u-2"))
+    assert.deepStrictEqual(tags(own).slice(0, 1), ["SavePart"], "u-2's own answer is taken")
   })
 })
