@@ -14,7 +14,14 @@ import * as Crc64 from "./Crc64.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
 import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
-import { isNoSuchUpload, isRetryable, normalizeEtag, ObjectStore, type ObjectStoreError } from "./ports/ObjectStore.ts"
+import {
+  isNoSuchUpload,
+  isRetryable,
+  normalizeEtag,
+  ObjectStore,
+  type ObjectStoreError,
+  storedAttributesOf
+} from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import type { UploadCommand, UploadEvent } from "./UploadMachine.ts"
 import type { UploadRequest } from "./UploadRequest.ts"
@@ -76,8 +83,7 @@ export const runCommand = (
         const init = {
           bucket,
           key,
-          ...optional("contentType", ctx.request.contentType),
-          ...optional("metadata", ctx.request.metadata)
+          ...storedAttributesOf(ctx.request)
         }
         return yield* retried(store.initiate(init)).pipe(
           Effect.flatMap((uploadId) =>
@@ -231,8 +237,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
       bucket: request.bucket,
       key: request.key,
       body: { bytes: read.success, md5Base64: toBase64(digest.md5), crc64: digest.crc64 },
-      ...optional("contentType", request.contentType),
-      ...optional("metadata", request.metadata)
+      ...storedAttributesOf(request)
     })
     const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
     return yield* RetryPolicy.retrying(

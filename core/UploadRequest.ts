@@ -12,15 +12,15 @@ import { defaultPartSizeBytes, validateObjectKey } from "./Limits.ts"
 import * as PartPlan from "./PartPlan.ts"
 import type { Progress } from "./Progress.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
-import type { ObjectStoreShape, UploadCallback } from "./ports/ObjectStore.ts"
+import type { ObjectStoreShape, StoredAttributes, UploadCallback } from "./ports/ObjectStore.ts"
 import type * as Resume from "./Resume.ts"
 import type * as RetryPolicy from "./RetryPolicy.ts"
 import { InvalidUploadRequest } from "./UploadErrors.ts"
 import type { Notice, Settings } from "./UploadMachine.ts"
 import * as Utf8 from "./Utf8.ts"
 
-/** @category models */
-export interface UploadRequest {
+/** The object's attributes (content type, metadata, storage class, ACL, encryption) ride on the request. @category models */
+export interface UploadRequest extends StoredAttributes {
   readonly bucket: string
   readonly key: string
   readonly source: ByteSource
@@ -33,8 +33,6 @@ export interface UploadRequest {
   /** When a checkpoint no longer fits: start over (default) or fail with `CannotResumeUpload`. */
   readonly onUnresumable?: "restart" | "fail"
   readonly retry?: Partial<RetryPolicy.RetryPolicy>
-  readonly contentType?: string
-  readonly metadata?: Readonly<Record<string, string>>
   readonly callback?: UploadCallback
   /** Overrides the checkpoint id derived from store, bucket, key and source name. */
   readonly checkpointId?: string

@@ -45,6 +45,18 @@ export {
 } from "./ports/CheckpointStore.ts"
 export { Hasher, type HasherShape, type IncrementalHash, pureCrc64 } from "./ports/Hasher.ts"
 export {
+  type BucketsPage,
+  type DeleteFailure,
+  type DeleteObjectsAnswer,
+  type DeleteObjectsRequest,
+  deleteObjectsKeysMax,
+  type ListedBucket,
+  type ListedObject,
+  type ListObjectsRequest,
+  listPageEntriesMax,
+  type ObjectsPage
+} from "./ports/ObjectListing.ts"
+export {
   type CallbackResult,
   type CompleteAnswer,
   type CompletedPart,
@@ -67,7 +79,9 @@ export {
   type PartBody,
   type PartsPage,
   type PutObjectRequest,
+  type StoredAttributes,
   type StoredChecksums,
+  storedAttributesOf,
   type UploadCallback,
   type UploadPartRequest,
   type UploadRef,

@@ -1,12 +1,10 @@
 /**
- * `stat`, `get` and `checkpoints ls`: look at a result, fetch it back, and see what a later `put` would resume.
+ * `stat` and `checkpoints ls`: look at a result, and see what a later upload would resume. (Downloads: Download.ts.)
  *
  * @since 0.1.0
  */
 
-import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
-import * as Crc64 from "@resumable-upload/core/Crc64"
 import { CheckpointStore } from "@resumable-upload/core/ports/CheckpointStore"
 import { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
 import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
@@ -33,33 +31,6 @@ export const stat = (options: StoreFlags & { readonly target: string; readonly j
         ? JSON.stringify({ ...info, crc64: info.crc64?.toString() })
         : `${Target.format(target)}\n  size   ${info.sizeBytes} bytes (${formatBytes(info.sizeBytes)})\n  etag   ${info.etag}\n  crc64  ${info.crc64 ?? "(not reported)"}`
     )
-    return ExitCode.ok
-  }).pipe(storeCommand)
-
-/** Downloads the object and checks its size and (where the store reports one) CRC-64 against HEAD. @category commands */
-export const get = (options: StoreFlags & { readonly target: string; readonly file: string }) =>
-  Effect.gen(function* () {
-    const target = yield* Target.parseObject(options.target)
-    const store = yield* resolveStore(options, target.scheme)
-    const [info, bytes] = yield* Effect.gen(function* () {
-      const s = yield* ObjectStore
-      return [
-        yield* s.head({ bucket: target.bucket, key: target.key }),
-        yield* s.get({ bucket: target.bucket, key: target.key })
-      ] as const
-    }).pipe(Effect.provide(store.layer))
-    const crc64 = Crc64.compute(bytes)
-    // S3 reports no CRC-64, so there the size is what can be checked against HEAD.
-    if (info !== undefined && info.sizeBytes !== bytes.length) {
-      process.stderr.write(`downloaded ${bytes.length} bytes, the store reports ${info.sizeBytes}; not written\n`)
-      return ExitCode.failed
-    }
-    if (info?.crc64 !== undefined && info.crc64 !== crc64) {
-      process.stderr.write(`downloaded bytes have CRC-64 ${crc64}, the store reports ${info.crc64}; not written\n`)
-      return ExitCode.failed
-    }
-    writeFileSync(resolve(options.file), bytes)
-    line(`wrote ${options.file}: ${bytes.length} bytes, crc64 ${crc64}`)
     return ExitCode.ok
   }).pipe(storeCommand)
 

@@ -10,7 +10,7 @@
 
 import { randomBytes } from "node:crypto"
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from "node:fs"
-import { basename, dirname, resolve } from "node:path"
+import { dirname, resolve } from "node:path"
 import type { UploadOutcome } from "@resumable-upload/core/Driver"
 import { startUpload } from "@resumable-upload/core/ResumableUpload"
 import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
@@ -19,14 +19,16 @@ import * as NodeHasher from "@resumable-upload/node/NodeHasher"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ExitCode, UsageError } from "./CliErrors.ts"
+import { checkUploadSource, uploadTarget } from "./CopyPaths.ts"
 import * as FailureReport from "./FailureReport.ts"
+import { type AttributeFlags, resolveAttributes } from "./ObjectAttributes.ts"
 import * as ProgressView from "./ProgressView.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { formatBytes, parseSizeBytes } from "./Units.ts"
 
 /** @category models */
-export interface PutOptions extends StoreFlags {
+export interface PutOptions extends StoreFlags, AttributeFlags {
   readonly file: string
   readonly target: string | undefined
   readonly partSize: string | undefined
@@ -72,12 +74,15 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     if (!Number.isInteger(options.parallel) || options.parallel < 1 || options.parallel > 64) {
       return yield* new UsageError({ message: `--parallel must be an integer from 1 to 64, got ${options.parallel}` })
     }
+    yield* checkUploadSource(options.file)
     const path = resolve(options.file)
     const generateBytes = yield* sizeOption("generate", options.generate)
     const partSizeBytes = yield* sizeOption("part-size", options.partSize)
     if (generateBytes !== undefined && !existsSync(path)) generateFile(path, generateBytes)
     if (!existsSync(path)) return yield* new UsageError({ message: `no such file: ${options.file}` })
-    const target = yield* Target.parseObject(options.target ?? `oss://uploads/${basename(path)}`)
+    // A target ending in `/` (or naming only a bucket) gets the file's name, as aws CLI and ossutil do.
+    const target = yield* uploadTarget(options.target ?? "oss://uploads/", path)
+    const attributes = yield* resolveAttributes(options, target.scheme, path)
     if (target.scheme === "s3" && options.callbackUrl !== undefined) {
       return yield* new UsageError({ message: "--callback-url is an OSS feature; S3 has no upload callback" })
     }
@@ -104,6 +109,7 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
       parallelism: options.parallel,
       deleteUploadIdOnCancelling: !options.keepOnCancel,
       onUnresumable: options.onUnresumable,
+      ...attributes,
       ...(options.callbackUrl === undefined
         ? {}
         : { callback: { url: options.callbackUrl, body: options.callbackBody } }),

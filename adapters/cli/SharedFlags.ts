@@ -56,6 +56,13 @@ export const storeFlags = {
         `JSON config file (default: $RESUMABLE_UPLOAD_CONFIG), an object with any of the keys ${describeConfigKeys()}; flags and environment variables win over it`
       )
     )
+  ),
+  profile: optional(
+    Flag.String("profile").pipe(
+      Flag.withDescription(
+        "profile in ~/.aws/credentials and ~/.aws/config (s3://; default: AWS_PROFILE, else default) or in ~/.ossutilconfig (oss://; default: its [Credentials] or [default] section); these files rank below flags, environment variables and --config"
+      )
+    )
   )
 }
 /** `--json`: machine-readable output. */

@@ -9,6 +9,10 @@
  * | endpoint | `--endpoint`, `OSS_ENDPOINT` | `--endpoint`, `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL` |
  * | region | `--region`, `OSS_REGION` (default `cn-hangzhou`) | `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION` (default `us-east-1`) |
  * | credentials | `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` |
+ * | shared files | `~/.ossutilconfig` | `~/.aws/credentials`, `~/.aws/config` (`--profile`, `AWS_PROFILE`) |
+ *
+ * Each setting is taken from the first that has it: flags, environment variables, the `--config` file, the shared
+ * files of aws CLI and ossutil (SharedConfig.ts), the defaults.
  *
  * @since 0.1.0
  */
@@ -20,6 +24,7 @@ import { env, readConfig } from "./ConfigFile.ts"
 import { embeddedStore } from "./EmbeddedStore.ts"
 import { ossRemote, s3Remote } from "./RemoteStore.ts"
 import type { ResolvedStore } from "./ResolvedStore.ts"
+import { sharedSettings } from "./SharedConfig.ts"
 import type { Scheme } from "./Target.ts"
 
 /** @category models */
@@ -31,6 +36,8 @@ export interface StoreFlags {
   readonly checksum: "auto" | "none" | "crc64nvme" | undefined
   readonly dataDir: string
   readonly config: string | undefined
+  /** The aws CLI / ossutil profile to read from their shared files. */
+  readonly profile: string | undefined
 }
 
 /** @category constructors */
@@ -46,7 +53,8 @@ export const resolveStore = (
       const flag = flags.checksum !== undefined ? "--checksum" : "--addressing"
       return yield* new UsageError({ message: `${flag} is for s3:// targets` })
     }
-    const file = yield* readConfig(flags.config ?? env("RESUMABLE_UPLOAD_CONFIG"))
+    const own = yield* readConfig(flags.config ?? env("RESUMABLE_UPLOAD_CONFIG"))
+    const file = { ...(yield* sharedSettings(scheme, flags.profile)), ...own }
     const endpoint =
       flags.endpoint ??
       (scheme === "oss" ? env("OSS_ENDPOINT") : (env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL"))) ??

@@ -16,15 +16,18 @@ import * as Option from "effect/Option"
 import * as BucketCommands from "./BucketCommands.ts"
 import { ExitCode, ServeError, type UsageError } from "./CliErrors.ts"
 import { env } from "./ConfigFile.ts"
+import * as CopyCommand from "./CopyCommand.ts"
+import * as ListCommand from "./ListCommand.ts"
 import * as ObjectCommands from "./ObjectCommands.ts"
 import { put } from "./PutCommand.ts"
-import { checkpointDir, json, optional, storeFlags } from "./SharedFlags.ts"
+import * as RemoveCommand from "./RemoveCommand.ts"
+import { checkpointDir, json, storeFlags } from "./SharedFlags.ts"
+import { transferFlags } from "./TransferFlags.ts"
 import * as UploadsCommands from "./UploadsCommands.ts"
 import { version } from "./version.ts"
 
-const usageHint = "usage: resumable-upload <put|uploads|checkpoints|bucket|serve|stat|get> …  (--help for details)"
-// biome-ignore lint/suspicious/noTemplateCurlyInString: OSS callback variables, substituted by the store
-const callbackBodyDefault = "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}"
+const usageHint =
+  "usage: resumable-upload <cp|put|get|ls|rm|stat|uploads|checkpoints|bucket|serve> …  (--help for details)"
 let exitCode: number = ExitCode.ok
 const finish = (effect: Effect.Effect<number, UsageError>) =>
   effect.pipe(
@@ -41,48 +44,44 @@ const finish = (effect: Effect.Effect<number, UsageError>) =>
     )
   )
 
+const remoteText = "oss://bucket/key or s3://bucket/key; one ending in / (or a bare bucket) takes the file's name"
 const putCommand = Command.make(
   "put",
   {
-    ...storeFlags,
+    ...transferFlags,
     file: Argument.String("file").pipe(Argument.withDescription("the file to upload")),
     target: Argument.String("target").pipe(
       Argument.optional,
       Argument.map(Option.getOrUndefined),
-      Argument.withDescription("oss://bucket/key or s3://bucket/key (default oss://uploads/<file name>)")
-    ),
-    partSize: optional(
-      Flag.String("part-size").pipe(
-        Flag.withDescription("part size, e.g. 8MiB (default 8 MiB, grown past 10,000 parts)")
-      )
-    ),
-    parallel: Flag.Int("parallel").pipe(
-      Flag.withDefault(3),
-      Flag.withDescription("parts in flight (and in memory) at once, 1 to 64 (default 3)")
-    ),
-    checkpointDir,
-    keepOnCancel: Flag.Boolean("keep-on-cancel").pipe(
-      Flag.withDefault(false),
-      Flag.withDescription("on SIGTERM keep the upload and checkpoint (default: abort the upload, delete both)")
-    ),
-    onUnresumable: Flag.Literals("on-unresumable", ["restart", "fail"]).pipe(
-      Flag.withDefault("restart" as const),
-      Flag.withDescription("when the checkpoint no longer fits the file or the store: start over (default) or fail")
-    ),
-    callbackUrl: optional(Flag.String("callback-url").pipe(Flag.withDescription("OSS upload callback URL"))),
-    callbackBody: Flag.String("callback-body").pipe(
-      Flag.withDefault(callbackBodyDefault),
-      Flag.withDescription(`body OSS posts to --callback-url, its variables filled in (default ${callbackBodyDefault})`)
-    ),
-    json,
-    generate: optional(
-      Flag.String("generate").pipe(
-        Flag.withDescription("create the file with this many random bytes if it is missing, e.g. 256MiB")
-      )
+      Argument.withDescription(`${remoteText} (default oss://uploads/<file name>)`)
     )
   },
   (options) => finish(put(options))
-).pipe(Command.withDescription("upload a file resumably; Ctrl-C pauses, running it again resumes"))
+).pipe(
+  Command.withDescription(
+    "upload a file resumably (the same as cp FILE TARGET); Ctrl-C pauses, running it again resumes"
+  )
+)
+
+const cpCommand = Command.make(
+  "cp",
+  {
+    ...transferFlags,
+    source: Argument.String("source").pipe(
+      Argument.withDescription("a local file to upload, or oss://bucket/key / s3://bucket/key to download")
+    ),
+    destination: Argument.String("destination").pipe(
+      Argument.withDescription(
+        `where it goes: ${remoteText}; or a local file, a directory (the key's last segment names the file), or - for stdout`
+      )
+    )
+  },
+  (options) => finish(CopyCommand.copy(options))
+).pipe(
+  Command.withDescription(
+    "copy a file to a store (a resumable upload; Ctrl-C pauses, running it again resumes) or an object to a file or stdout"
+  )
+)
 
 const target = (description: string) => Argument.String("target").pipe(Argument.withDescription(description))
 
@@ -216,16 +215,67 @@ const stat = Command.make("stat", { ...storeFlags, target: target("oss://bucket/
 const get = Command.make(
   "get",
   {
-    ...storeFlags,
+    ...transferFlags,
     target: target("oss://bucket/key or s3://bucket/key"),
-    file: Argument.String("file").pipe(Argument.withDescription("where to write the object"))
+    file: Argument.String("file").pipe(
+      Argument.withDescription("where to write the object: a file, a directory (named after the key), or - for stdout")
+    )
   },
-  (o) => finish(ObjectCommands.get(o))
-).pipe(Command.withDescription("download an object to a file, written only if its size and CRC-64 match the store's"))
+  (o) => finish(CopyCommand.get(o))
+).pipe(
+  Command.withDescription(
+    "download an object (the same as cp TARGET FILE), in 8 MiB ranges; a file is written only if size and CRC-64 match"
+  )
+)
+
+const recursive = Flag.Boolean("recursive").pipe(
+  Flag.withAlias("r"),
+  Flag.withDefault(false),
+  Flag.withDescription("every key under the prefix, at any depth (default: one level, deeper keys shown as PRE dir/)")
+)
+const ls = Command.make(
+  "ls",
+  {
+    ...storeFlags,
+    target: target("oss:// or s3:// for the buckets; oss://bucket[/prefix] or s3://bucket[/prefix] for objects"),
+    recursive,
+    json
+  },
+  (o) => finish(ListCommand.list(o))
+).pipe(Command.withDescription("list buckets, or the objects and common prefixes under a prefix (as aws s3 ls)"))
+
+const rm = Command.make(
+  "rm",
+  {
+    ...storeFlags,
+    target: target("oss://bucket/key or s3://bucket/key; with --recursive, oss://bucket[/prefix]"),
+    recursive: Flag.Boolean("recursive").pipe(
+      Flag.withAlias("r"),
+      Flag.withDefault(false),
+      Flag.withDescription("delete every key under the prefix, in batches of up to 1000 (default: the one key)")
+    ),
+    dryRun: Flag.Boolean("dry-run").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("print what would be deleted and delete nothing")
+    )
+  },
+  (o) => finish(RemoveCommand.remove(o))
+).pipe(Command.withDescription("delete an object, or with --recursive every object under a prefix"))
 
 const root = Command.make("resumable-upload").pipe(
   Command.withDescription("resumable, verified multipart uploads to Alibaba Cloud OSS and S3-compatible stores"),
-  Command.withSubcommands([putCommand, uploadsCommand, checkpointsCommand, bucketCommand, serveCommand, stat, get])
+  Command.withSubcommands([
+    cpCommand,
+    putCommand,
+    get,
+    ls,
+    rm,
+    stat,
+    uploadsCommand,
+    checkpointsCommand,
+    bucketCommand,
+    serveCommand
+  ])
 )
 
 /**

@@ -4,6 +4,9 @@
  * elements). The dialects differ here only by their header prefix (`x-oss-meta-…`, `x-amz-meta-…`) and by the
  * checksums their answers carry; Complete, where they differ most, stays in each dialect.
  *
+ * The stored attributes (storage class, ACL, server-side encryption) go as headers on Initiate and PutObject only:
+ * parts inherit them from the upload.
+ *
  * Every part and PutObject body goes with its `Content-MD5`, and the answer's ETag is handed to the engine, which
  * compares it with what it sent. `initiate`, `uploadPart` and `putObject` take the dialect's extra headers (S3's
  * CRC-64/NVME checksums) as an optional second argument.
@@ -52,6 +55,27 @@ export interface ObjectCalls extends Omit<ObjectStoreShape, "dialect" | "endpoin
   readonly putObject: (r: PutObjectRequest, extraHeaders?: Headers) => Effect.Effect<StoredChecksums, ObjectStoreError>
 }
 
+const attributeFields = ["storageClass", "acl", "serverSideEncryption", "kmsKeyId"] as const
+
+/** The header each stored attribute travels in; the names differ beyond the prefix (`x-oss-object-acl`, `x-amz-acl`). */
+const attributeHeaderNames: Record<
+  ObjectCallsConfig["headerPrefix"],
+  Record<(typeof attributeFields)[number], string>
+> = {
+  "x-oss-": {
+    storageClass: "x-oss-storage-class",
+    acl: "x-oss-object-acl",
+    serverSideEncryption: "x-oss-server-side-encryption",
+    kmsKeyId: "x-oss-server-side-encryption-key-id"
+  },
+  "x-amz-": {
+    storageClass: "x-amz-storage-class",
+    acl: "x-amz-acl",
+    serverSideEncryption: "x-amz-server-side-encryption",
+    kmsKeyId: "x-amz-server-side-encryption-aws-kms-key-id"
+  }
+}
+
 const decoded =
   <A>(decode: (text: string) => Effect.Effect<A, Xml.MalformedResponse>) =>
   (answer: StoreAnswer) =>
@@ -59,12 +83,16 @@ const decoded =
 
 /** @category constructors */
 export const make = ({ transport, headerPrefix, checksumsOf }: ObjectCallsConfig): ObjectCalls => {
-  const metadataHeaders = (r: InitiateRequest) => ({
-    ...(r.contentType === undefined ? {} : { "content-type": r.contentType }),
-    ...Object.fromEntries(
-      Object.entries(r.metadata ?? {}).map(([k, v]) => [`${headerPrefix}meta-${k.toLowerCase()}`, v])
-    )
-  })
+  const names = attributeHeaderNames[headerPrefix]
+  const metadataHeaders = (r: InitiateRequest) => {
+    const headers: Record<string, string> = r.contentType === undefined ? {} : { "content-type": r.contentType }
+    for (const [k, v] of Object.entries(r.metadata ?? {})) headers[`${headerPrefix}meta-${k.toLowerCase()}`] = v
+    for (const field of attributeFields) {
+      const value = r[field]
+      if (value !== undefined) headers[names[field]] = value
+    }
+    return headers
+  }
   const stored = (answer: StoreAnswer): StoredChecksums => ({ etag: etagOf(answer), ...checksumsOf(answer) })
   /** UploadPart and PutObject: the bytes were stored, so the ETag that vouches for them must be there. */
   const written = (operation: "UploadPart" | "PutObject") => (answer: StoreAnswer) =>

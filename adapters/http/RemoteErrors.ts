@@ -44,7 +44,12 @@ const uploadScoped: ReadonlySet<Operation> = new Set([
   "CompleteMultipartUpload",
   "AbortMultipartUpload"
 ])
-const bucketScoped: ReadonlySet<Operation> = new Set(["InitiateMultipartUpload", "ListMultipartUploads"])
+const bucketScoped: ReadonlySet<Operation> = new Set([
+  "InitiateMultipartUpload",
+  "ListMultipartUploads",
+  "ListObjects",
+  "DeleteObjects"
+])
 
 /**
  * The code a body-less error most likely carries. A 404 names what the request was about: the upload for

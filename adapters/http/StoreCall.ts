@@ -17,6 +17,7 @@ import type { MalformedResponse } from "./XmlParse.ts"
 export interface StoreCall {
   readonly operation: Operation
   readonly method: "GET" | "PUT" | "POST" | "DELETE" | "HEAD"
+  /** `""` for service-level calls (ListBuckets, `GET /`). */
   readonly bucket: string
   readonly key?: string
   /** Decoded parameters; `""` for a valueless one (`uploads`). */

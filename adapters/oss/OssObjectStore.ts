@@ -22,6 +22,7 @@ import {
   type UploadCallback
 } from "@resumable-upload/core/ports/ObjectStore"
 import { buildCompleteBody } from "@resumable-upload/http/CompleteXml"
+import * as ListingCalls from "@resumable-upload/http/ListingCalls"
 import * as ObjectCalls from "@resumable-upload/http/ObjectCalls"
 import { etagOf, type StoreAnswer, textOf } from "@resumable-upload/http/StoreCall"
 import * as Xml from "@resumable-upload/http/XmlParse"
@@ -125,6 +126,7 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
 
     return {
       ...ObjectCalls.make({ transport, headerPrefix: "x-oss-", checksumsOf: crcOf }),
+      ...ListingCalls.make({ transport, bucketsQuery: { "max-keys": "1000" } }),
       dialect: "oss",
       endpointId: config.endpointId ?? `oss:${identity(config.endpoint)}`,
       limits: config.limits ?? ossLimits,

@@ -76,7 +76,8 @@ const signingTransport = (config: OssClientConfig): Effect.Effect<StoreTransport
     if (credentials === undefined) return Effect.succeed(headers)
     const request = {
       method: call.method,
-      bucket: call.bucket,
+      // A service-level call (ListBuckets) names no bucket: the resource is `/`.
+      ...(call.bucket === "" ? {} : { bucket: call.bucket }),
       key: call.key ?? "",
       query: call.query ?? {},
       headers,
@@ -92,7 +93,12 @@ const signingTransport = (config: OssClientConfig): Effect.Effect<StoreTransport
     signer: (call) =>
       Effect.succeed((nowMs: number) =>
         Effect.map(signedHeaders(call, nowMs), (headers) => ({
-          url: urlOf(config.endpoint, call.bucket, call.key, queryString(call.query ?? {})),
+          url: urlOf(
+            config.endpoint,
+            call.bucket === "" ? undefined : call.bucket,
+            call.key,
+            queryString(call.query ?? {})
+          ),
           headers
         }))
       ),

@@ -12,6 +12,7 @@
 
 import { type DialectLimits, s3Limits } from "@resumable-upload/core/Limits"
 import { ObjectStore, type ObjectStoreShape } from "@resumable-upload/core/ports/ObjectStore"
+import * as ListingCalls from "@resumable-upload/http/ListingCalls"
 import * as ObjectCalls from "@resumable-upload/http/ObjectCalls"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -43,6 +44,7 @@ export const make = (config: S3StoreConfig): Effect.Effect<ObjectStoreShape, nev
 
     return {
       ...calls,
+      ...ListingCalls.make({ transport }),
       dialect: "s3",
       endpointId: config.endpointId ?? `s3:${identity(config.endpoint)}`,
       limits: config.limits ?? s3Limits,

@@ -11,6 +11,14 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import type { Dialect, DialectLimits } from "../Limits.ts"
+import type { Hasher } from "./Hasher.ts"
+import type {
+  BucketsPage,
+  DeleteObjectsAnswer,
+  DeleteObjectsRequest,
+  ListObjectsRequest,
+  ObjectsPage
+} from "./ObjectListing.ts"
 
 /** @category models */
 export type Operation =
@@ -24,6 +32,9 @@ export type Operation =
   | "HeadObject"
   | "GetObject"
   | "DeleteObject"
+  | "ListObjects"
+  | "DeleteObjects"
+  | "ListBuckets"
 
 /**
  * `Transport`: no answer came back; the request may or may not have been applied.
@@ -74,12 +85,35 @@ export interface UploadRef extends ObjectRef {
   readonly uploadId: string
 }
 
-/** @category models */
-export interface InitiateRequest extends ObjectRef {
+/**
+ * What an object is stored with, set once when it is created (Initiate or PutObject). Values are passed as given;
+ * which storage classes, ACLs and encryption algorithms a store accepts is its dialect's business (the CLI checks
+ * them per dialect before anything is sent).
+ *
+ * @category models
+ */
+export interface StoredAttributes {
   readonly contentType?: string
   /** User metadata, sent as `x-oss-meta-*` / `x-amz-meta-*`. */
   readonly metadata?: Readonly<Record<string, string>>
+  /** `x-oss-storage-class` (`Standard`, `IA`, …) / `x-amz-storage-class` (`STANDARD`, `STANDARD_IA`, …). */
+  readonly storageClass?: string
+  /** Canned ACL: `x-oss-object-acl` / `x-amz-acl` (`private`, `public-read`, …). */
+  readonly acl?: string
+  /** `x-oss-server-side-encryption` (`AES256`, `KMS`, `SM4`) / `x-amz-server-side-encryption` (`AES256`, `aws:kms`). */
+  readonly serverSideEncryption?: string
+  /** The KMS key for `KMS` / `aws:kms` encryption. */
+  readonly kmsKeyId?: string
 }
+
+/** The attribute fields of `from` that are set, so a request never carries `undefined` values. @category utils */
+export const storedAttributesOf = (from: StoredAttributes): StoredAttributes => {
+  const keys = ["contentType", "metadata", "storageClass", "acl", "serverSideEncryption", "kmsKeyId"] as const
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]])) as StoredAttributes
+}
+
+/** @category models */
+export interface InitiateRequest extends ObjectRef, StoredAttributes {}
 
 /** @category models */
 export interface PartBody {
@@ -231,6 +265,17 @@ export interface ObjectStoreShape {
   readonly head: (request: ObjectRef) => Effect.Effect<ObjectInfo | undefined, ObjectStoreError>
   readonly get: (request: GetObjectRequest) => Effect.Effect<Uint8Array, ObjectStoreError>
   readonly delete: (request: ObjectRef) => Effect.Effect<void, ObjectStoreError>
+  /**
+   * Bucket listings, for tools (`ls`, `rm --recursive`); the upload engine never lists. Optional: the HTTP adapters
+   * have them, a store without them (the simulator) leaves them out and tools say so.
+   */
+  readonly listObjects?: (request: ListObjectsRequest) => Effect.Effect<ObjectsPage, ObjectStoreError>
+  /** Batch delete of at most 1000 keys (`deleteObjectsKeysMax`); the body's `Content-MD5` needs a Hasher. */
+  readonly deleteObjects?: (
+    request: DeleteObjectsRequest
+  ) => Effect.Effect<DeleteObjectsAnswer, ObjectStoreError, Hasher>
+  /** The buckets the credentials own (`GET /`). */
+  readonly listBuckets?: Effect.Effect<BucketsPage, ObjectStoreError>
 }
 
 /** @category services */

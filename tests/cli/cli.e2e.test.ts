@@ -386,7 +386,9 @@ describe("resumable-upload CLI end to end", () => {
         error: /^error: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
         usage: false
       },
-      { args: ["put", "small.bin", "oss://bucket-e2e/"], error: /^error: .*key must not be empty/, usage: false },
+      // (`put small.bin oss://bucket-e2e/` is no error any more: it stores `small.bin`, as aws CLI would.)
+      { args: ["cp", "small.bin", "copy.bin"], error: /^error: one side must be oss:\/\/bucket\/key/, usage: false },
+      { args: ["ls", "gs://bucket"], error: /^error: expected oss:\/\/bucket\/key/, usage: false },
       {
         args: ["put", "missing.bin", "oss://bucket-e2e/m"],
         error: /^error: no such file: missing\.bin$/,

@@ -20,7 +20,11 @@ import { run } from "../../adapters/cli/main.ts"
 /** Every command path the CLI has today; the walk must find these (and may find more). */
 const expectedCommands = [
   "",
+  "cp",
   "put",
+  "get",
+  "ls",
+  "rm",
   "uploads",
   "uploads ls",
   "uploads abort",
@@ -30,8 +34,7 @@ const expectedCommands = [
   "bucket",
   "bucket create",
   "serve",
-  "stat",
-  "get"
+  "stat"
 ]
 
 /** `<command…> --help`, as printed, without colours. */

@@ -38,15 +38,16 @@ export interface StartOptions {
 /**
  * The environment for a child: the test runner's, minus everything that would point the CLI at a real store. With
  * `OSS_ENDPOINT`, `AWS_ENDPOINT_URL` or a config file inherited from a developer's shell, "the embedded default" would
- * silently upload somewhere else.
+ * silently upload somewhere else. `HOME` is the working directory, so a developer's `~/.aws` or `~/.ossutilconfig`
+ * is not read either (a test that means to give one writes it there).
  */
-const childEnv = (extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv => {
+const childEnv = (cwd: string, extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith("OSS_") || name.startsWith("AWS_") || name === "RESUMABLE_UPLOAD_CONFIG") continue
     env[name] = value
   }
-  return { ...env, NO_COLOR: "1", ...extra }
+  return { ...env, HOME: cwd, NO_COLOR: "1", ...extra }
 }
 
 const describeRun = (args: ReadonlyArray<string>, stdout: string, stderr: string) =>
@@ -61,7 +62,7 @@ export const makeLauncher = (command: CliCommand) => {
     // Spawned as `node …` directly: signals reach the CLI itself, not a wrapper (see cliBundle.ts).
     const child = spawn(process.execPath, [...command.prefix, ...args], {
       cwd: options.cwd,
-      env: childEnv(options.env),
+      env: childEnv(options.cwd, options.env),
       stdio: ["ignore", "pipe", "pipe"]
     })
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath}`)
