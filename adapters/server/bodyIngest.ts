@@ -80,7 +80,7 @@ export const ingestBody = async (
     let rawBytes = 0
     let batch: Array<Uint8Array> = []
     let batchedBytes = 0
-    const onData = (data: Uint8Array) => {
+    const absorb = (data: Uint8Array) => {
       md5.update(data)
       crc64 = Crc64.compute(data, crc64)
       checksum?.update(data)
@@ -97,23 +97,61 @@ export const ingestBody = async (
     }
     if (!empty) {
       if ((req.destroyed || req.readableAborted) && !req.complete) return aborted
-      try {
-        for await (const chunk of req as AsyncIterable<Buffer>) {
+      const outcome = await new Promise<"end" | "aborted" | "tooLarge" | { readonly failed: unknown }>((resolve) => {
+        let settled = false
+        let writing: Promise<void> = Promise.resolve()
+        const settle = (result: "end" | "aborted" | "tooLarge" | { readonly failed: unknown }) => {
+          if (settled) return
+          settled = true
+          req.off("data", onData)
+          req.off("end", onEnd)
+          req.off("error", onAbort)
+          req.off("close", onClose)
+          resolve(result)
+        }
+        // Events rather than an async iterator: `read()` would concatenate the buffered chunks into a fresh copy.
+        const onData = (chunk: Buffer) => {
           rawBytes += chunk.length
-          if (rawBytes > rawBytesMax || sizeBytes > options.maxBytes) {
+          if (rawBytes > rawBytesMax) {
             req.pause()
-            return refuse(ServerErrors.entityTooLarge(undefined, options.maxBytes))
+            return settle("tooLarge")
           }
           sha256?.update(chunk)
-          if (decoder === undefined) onData(chunk)
-          else decoder.push(chunk, onData)
-          if (batchedBytes >= batchBytes) await flush()
+          if (decoder === undefined) absorb(chunk)
+          else decoder.push(chunk, absorb)
+          if (sizeBytes > options.maxBytes) {
+            req.pause()
+            return settle("tooLarge")
+          }
+          if (batchedBytes >= batchBytes) {
+            // Backpressure: no more reading until the batch is on its way to the disk.
+            req.pause()
+            writing = writing.then(flush)
+            writing.then(
+              () => settled || req.resume(),
+              (failed: unknown) => settle({ failed })
+            )
+          }
         }
-      } catch {
-        return aborted
-      }
-      if (!req.complete) return aborted
-      await flush()
+        const onEnd = () => {
+          writing = writing.then(flush)
+          writing.then(
+            () => settle(req.complete ? "end" : "aborted"),
+            (failed: unknown) => settle({ failed })
+          )
+        }
+        const onAbort = () => settle("aborted")
+        const onClose = () => {
+          if (!req.complete) onAbort()
+        }
+        req.on("data", onData)
+        req.on("end", onEnd)
+        req.on("error", onAbort)
+        req.on("close", onClose)
+      })
+      if (outcome === "aborted") return aborted
+      if (outcome === "tooLarge") return refuse(ServerErrors.entityTooLarge(undefined, options.maxBytes))
+      if (typeof outcome === "object") throw outcome.failed
     }
     if (sha256 !== undefined) {
       const computed = sha256.digest("hex")
