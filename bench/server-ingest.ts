@@ -46,7 +46,7 @@ const run = async (label: string, storage: LocalOssServerOptions["storage"]) => 
       req.end(body)
     })
   const initiate = async (key: string) =>
-    /<UploadId>([^<]+)</.exec(await send(`/b/${key}?uploads`, "POST", undefined))?.[1] ?? ""
+    /<UploadId>([^<]+)</.exec(await send(`/bench-bucket/${key}?uploads`, "POST", undefined))?.[1] ?? ""
   const parts = async (key: string, count: number, sizeBytes: number) => {
     const uploadId = await initiate(key)
     const body = new Uint8Array(sizeBytes).map((_, i) => (i * 31) & 255)
@@ -54,7 +54,7 @@ const run = async (label: string, storage: LocalOssServerOptions["storage"]) => 
     const started = performance.now()
     await Promise.all(
       Array.from({ length: parallelism }, async () => {
-        while (next <= count) await send(`/b/${key}?partNumber=${next++}&uploadId=${uploadId}`, "PUT", body)
+        while (next <= count) await send(`/bench-bucket/${key}?partNumber=${next++}&uploadId=${uploadId}`, "PUT", body)
       })
     )
     return (performance.now() - started) / 1000

@@ -16,7 +16,7 @@ export interface Segment {
   readonly sizeBytes: number
 }
 
-const pieceBytes = 512 * 1024
+const pieceBytes = 128 * 1024
 
 /** The segments covering `[startByte, endByte)` of the object. @category utils */
 export const segmentsIn = (
