@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rename, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Readable } from "node:stream"
-import type { Dialect, DialectLimits } from "@resumable-upload/core/Limits"
+import type { DialectLimits } from "@resumable-upload/core/Limits"
 import type { PartsPage, StoredChecksums, UploadsPage } from "@resumable-upload/core/ports/ObjectStore"
 import type {
   CompleteInput,
@@ -28,8 +28,7 @@ import type {
 } from "@resumable-upload/sim/MultipartModel"
 import * as Rules from "@resumable-upload/sim/MultipartRules"
 import * as Errors from "@resumable-upload/sim/modelErrors"
-import { simpleEtag } from "@resumable-upload/sim/multipartEtag"
-import type { BodySink, Ingested, Refusal } from "./bodyReceipt.ts"
+import type { Refusal } from "./bodyReceipt.ts"
 import { lockDirectory } from "./directoryLock.ts"
 import { DirectorySyncer } from "./directorySync.ts"
 import { attributesOf, DiskIndex, type ObjectMeta, type UploadMeta } from "./diskIndex.ts"
@@ -39,12 +38,12 @@ import { KeyedLock } from "./keyedLock.ts"
 import type { ObjectEntry } from "./ObjectEntry.ts"
 import { readObject } from "./objectSegments.ts"
 import { writeRecord } from "./recordFile.ts"
-import { copySegments } from "./segmentCopy.ts"
 import * as ServerErrors from "./serverErrors.ts"
-import { type BodyFacts, manifestHeader, objectHeader, partHeader } from "./storeRecords.ts"
-import { StreamedRecord } from "./streamedRecord.ts"
+import { type BodyClaims, type BodySource, receiveBody, refusal, type Stored } from "./storedBody.ts"
+import { manifestHeader, objectHeader, partHeader } from "./storeRecords.ts"
 
 export type { ObjectMeta } from "./diskIndex.ts"
+export type { BodyClaims, BodySource, Receive, Stored } from "./storedBody.ts"
 
 const uploadLock = (uploadId: string): string => `upload\n${uploadId}`
 const partLock = (uploadId: string, partNumber: number): string => `part\n${uploadId}\n${partNumber}`
@@ -62,25 +61,6 @@ const uploadIdPrefixAt = (nowMs: number): string =>
     .toString(16)
     .toUpperCase()
     .padStart(8, "0")}`
-
-/** Receives a body into the sink it is given (bodyIngest.ts). @category models */
-export type Receive = (sink: BodySink) => Promise<Ingested | Refusal>
-
-/** @category models */
-export type Stored = {
-  readonly ok: true
-  readonly value: StoredChecksums
-  readonly echo: Readonly<Record<string, string>>
-}
-
-/** Where a body's bytes come from: the request, or a range of a stored object (the copy operations). @category models */
-export type BodySource = Receive | { readonly copyOf: ObjectMeta; readonly startByte: number; readonly endByte: number }
-
-/** What a request says of its body: `Content-MD5`, and the dialect its errors are in. @category models */
-export interface BodyClaims {
-  readonly md5Base64?: string
-  readonly dialect?: Dialect
-}
 
 /** @category models */
 export interface StoreOptions {
@@ -354,46 +334,13 @@ export class ServerStore {
   }
 
   /** A body streamed into a temp record and checked against the rules; the caller commits or discards it. */
-  private async receive(
-    known: Readonly<Record<string, unknown>>,
-    claims: BodyClaims,
-    source: BodySource
-  ): Promise<
-    | { readonly ok: true; readonly facts: BodyFacts; readonly record: StreamedRecord; readonly echo: Stored["echo"] }
-    | Refusal
-  > {
-    const expected = Rules.checkContentMd5(claims.md5Base64)
-    if (!expected.ok) return refusal(expected.error)
-    const record = await StreamedRecord.create(this.layout.tmp, known, this.syncer)
-    try {
-      let body: Ingested | Refusal
-      if (typeof source === "function") body = await source(record)
-      else {
-        const copied = await copySource(source, record)
-        body = { ok: true, ...copied, echo: {} }
-      }
-      if (!body.ok) {
-        await record.discard()
-        return body
-      }
-      const sized = Rules.checkBodySize(this.limits, body.sizeBytes)
-      const matched = Rules.checkDigest(expected.value, body.md5, claims.dialect ?? "oss")
-      const failed = !sized.ok ? sized : !matched.ok ? matched : undefined
-      if (failed !== undefined) {
-        await record.discard()
-        return refusal(failed.error, false)
-      }
-      const facts: BodyFacts = {
-        sizeBytes: body.sizeBytes,
-        md5: body.md5,
-        crc64: body.crc64,
-        etag: simpleEtag("oss", body.md5)
-      }
-      return { ok: true, facts, record, echo: body.echo }
-    } catch (cause) {
-      await record.discard()
-      throw cause
-    }
+  private receive(known: Readonly<Record<string, unknown>>, claims: BodyClaims, source: BodySource) {
+    return receiveBody(
+      { tempDirectory: this.layout.tmp, syncer: this.syncer, limits: this.limits },
+      known,
+      claims,
+      source
+    )
   }
 
   /** Takes the upload's directory out of `uploads/` in one rename, then deletes it at leisure. */
@@ -416,12 +363,5 @@ export class ServerStore {
     void rm(this.layout.blobDir(previous.blob), { recursive: true, force: true }).catch(() => undefined)
   }
 }
-
-const refusal = (error: Errors.ModelError, closeConnection = true): Refusal => ({ ok: false, error, closeConnection })
-
-const copySource = (
-  source: { readonly copyOf: ObjectMeta; readonly startByte: number; readonly endByte: number },
-  record: StreamedRecord
-) => copySegments(source.copyOf.segments, source.startByte, source.endByte, record)
 
 export type { UploadMeta }
