@@ -15,7 +15,7 @@ import { bytesOf, initiate, putPart, urlOf, xmlFields } from "./serverSupport.ts
 const root = mkdtempSync(join(tmpdir(), "local-oss-kill-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const kills = 8
+const kills = 13
 const partBytes = 128 * 1024
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const asServer = (child: ChildServer) => ({ url: child.url }) as LocalOssServer
