@@ -1,8 +1,9 @@
 /**
- * A local OSS-compatible server: the multipart model the simulator uses, served over HTTP in the OSS dialect and
+ * A local OSS-compatible server: the simulator's multipart rules over a disk storage engine (ServerStore.ts), served over HTTP in the OSS dialect and
  * the S3 dialect (per request: SigV4 is answered as S3, OSS signatures as OSS, unsigned requests in the `dialect`
  * option's), with signature checks, CORS, the upload callback (OSS) and a lifecycle rule; state in a directory
- * (surviving restarts and kills) or in memory. Point ali-oss at an IP endpoint with `cname: true` (for a
+ * (surviving restarts and kills) or, with `kind: "memory"`, in a temp directory removed on close (bytes never sit
+ * in memory either way). Point ali-oss at an IP endpoint with `cname: true` (for a
  * `localhost` endpoint, `sldEnable: true` works too); GOv2 uses path-style for IP endpoints by itself; the AWS SDK
  * takes `endpoint: url, forcePathStyle: true`. docs/clients.md has configurations the tests run.
  *
@@ -19,9 +20,7 @@ import type { AddressInfo } from "node:net"
 import { BucketRegistry } from "./BucketRegistry.ts"
 import { answerClientError, answerStalledRequest, writeRawError } from "./clientErrors.ts"
 import { makeGuard } from "./connectionGuard.ts"
-import * as DirectoryStorage from "./DirectoryStorage.ts"
 import { type LifecycleSweeper, startSweeper } from "./lifecycleSweeper.ts"
-import * as Persistence from "./Persistence.ts"
 import { InFlightBudget } from "./requestBody.ts"
 import { handleRequest } from "./requestHandler.ts"
 import { ofListen, ofOptions, ofStorage } from "./ServerStartError.ts"
@@ -64,9 +63,12 @@ const resolveOrFail = (input: LocalOssServerOptions): ResolvedOptions => {
 
 const openStore = async (options: ResolvedOptions): Promise<ServerStore> => {
   const { storage } = options
-  if (storage.kind === "memory") return ServerStore.open(Persistence.memory, options.storeLimits, options.now())
+  if (storage.kind === "memory") return ServerStore.temporary(options.storeLimits, options.now())
   try {
-    return await ServerStore.open(DirectoryStorage.make(storage.path), options.storeLimits, options.now())
+    return await ServerStore.open(storage.path, options.storeLimits, options.now(), {
+      durable: true,
+      removeOnClose: false
+    })
   } catch (cause) {
     throw ofStorage(cause, storage.path)
   }

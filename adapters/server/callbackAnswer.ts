@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import type { ObjectSnapshot } from "@resumable-upload/sim/MultipartModel"
 import { postCallback } from "./callbackPost.ts"
 import type { RequestContext } from "./requestContext.ts"
 import { sendBody, sendError } from "./responses.ts"
+import type { ObjectMeta } from "./ServerStore.ts"
 import * as ServerErrors from "./serverErrors.ts"
 import { type CallbackSpec, fillTemplate } from "./uploadCallback.ts"
 
@@ -16,14 +16,14 @@ import { type CallbackSpec, fillTemplate } from "./uploadCallback.ts"
 export const answerWithCallback = async (
   ctx: RequestContext,
   spec: CallbackSpec,
-  object: ObjectSnapshot,
+  object: ObjectMeta,
   storedHeaders: Readonly<Record<string, string>>
 ): Promise<void> => {
   const body = fillTemplate(spec, {
     bucket: object.bucket,
     object: object.key,
     etag: object.etag.replace(/"/g, ""),
-    size: object.bytes.length,
+    size: object.sizeBytes,
     mimeType: object.contentType ?? "application/octet-stream",
     crc64: BigInt.asUintN(64, object.crc64).toString()
   })

@@ -34,8 +34,7 @@ export const complete = async (ctx: ObjectContext): Promise<void> => {
   const body = await receivePayload(ctx, {
     maxBytes: ctx.options.limits.maxXmlBytes,
     requireLength: false,
-    tooLarge: ServerErrors.xmlTooLarge,
-    checksums: false
+    tooLarge: ServerErrors.xmlTooLarge
   })
   if (!body.ok) return body.aborted === true ? undefined : sendError(ctx.ex, body.error, {}, body.closeConnection)
   const completeAll = oss && headers["x-oss-complete-all"]?.trim().toLowerCase() === "yes"
@@ -55,7 +54,7 @@ export const complete = async (ctx: ObjectContext): Promise<void> => {
   const request = { bucket, key, uploadId, parts, completeAll, limits }
   const result = await ctx.store.complete(request, ctx.ex.nowMs, forbidOverwrite)
   if (!result.ok) return sendError(ctx.ex, result.error)
-  const object = ctx.store.model.objectSnapshot(bucket, key)
+  const object = ctx.store.objectSnapshot(bucket, key)
   const stored = storedHeaders(dialect, result.value.etag, object?.crc64 ?? result.value.crc64)
   if (callback.spec !== undefined && object !== undefined) {
     return answerWithCallback(ctx, callback.spec, object, stored)

@@ -2,7 +2,7 @@
  * DeleteObjects (S3 `POST /bucket?delete`) and DeleteMultipleObjects (OSS, same request): up to 1000 keys in one
  * XML body, each deleted as DeleteObject would (a missing key counts as deleted, as on both stores), answered with
  * a `DeleteResult` listing every key, or in Quiet mode only the failures. Both stores require a Content-MD5 of the
- * body; S3 also takes an `x-amz-checksum-*` instead (recent SDKs send CRC-32), which the payload layer verifies.
+ * body; S3 also takes an `x-amz-checksum-*` instead (recent SDKs send CRC-32), verified here against the body.
  *
  * @since 0.1.0
  */
@@ -15,6 +15,7 @@ import { parseDeleteBody } from "./deleteObjectsBody.ts"
 import { encodingOf, type RequestContext } from "./requestContext.ts"
 import { receivePayload } from "./requestPayload.ts"
 import { sendError, sendXml } from "./responses.ts"
+import { checkChecksum, checksumAlgorithms, planChecksum } from "./s3Checksums.ts"
 import * as ServerErrors from "./serverErrors.ts"
 
 const missingDigest = () => ({
@@ -23,13 +24,20 @@ const missingDigest = () => ({
   message: "Missing required header for this request: Content-MD5 (or, on S3, an x-amz-checksum-* header)."
 })
 
-/** `undefined` when the body's integrity header holds (or S3's checksum layer vouched for it). */
+/** The S3 checksum header's verdict on the body, or `undefined` when the request sends none. */
+const checksumError = (ctx: RequestContext, bytes: Uint8Array) => {
+  const plan = planChecksum(ctx.headers)
+  if (!plan.ok) return plan.error
+  const compute = plan.algorithm === undefined ? undefined : checksumAlgorithms[plan.algorithm]
+  if (compute === undefined) return missingDigest()
+  const checked = checkChecksum(ctx.headers, {}, plan.algorithm, compute(bytes))
+  return checked.ok ? undefined : checked.error
+}
+
+/** `undefined` when the body's Content-MD5 (or, on S3, its `x-amz-checksum-*`) holds. */
 const integrityError = (ctx: RequestContext, bytes: Uint8Array) => {
   const claimed = ctx.headers["content-md5"]
-  if (claimed === undefined) {
-    const checksummed = Object.keys(ctx.headers).some((name) => name.startsWith("x-amz-checksum-"))
-    return ctx.ex.dialect === "s3" && checksummed ? undefined : missingDigest()
-  }
+  if (claimed === undefined) return ctx.ex.dialect === "s3" ? checksumError(ctx, bytes) : missingDigest()
   if (!/^[A-Za-z0-9+/]{22}==$/.test(claimed.trim())) return malformedDigest()
   const actual = createHash("md5").update(bytes).digest("base64")
   return actual === claimed.trim() ? undefined : digestMismatch(ctx.ex.dialect)
@@ -41,8 +49,7 @@ export const deleteObjects = async (ctx: RequestContext): Promise<void> => {
   const body = await receivePayload(ctx, {
     maxBytes: ctx.options.limits.maxXmlBytes,
     requireLength: false,
-    tooLarge: ServerErrors.xmlTooLarge,
-    checksums: true
+    tooLarge: ServerErrors.xmlTooLarge
   })
   if (!body.ok) return body.aborted === true ? undefined : sendError(ctx.ex, body.error, {}, body.closeConnection)
   const denied = integrityError(ctx, body.bytes)

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { noSuchUpload } from "@resumable-upload/sim/modelErrors"
+import { ingestBody } from "./bodyIngest.ts"
 import {
   encodingOf,
   integerParam,
@@ -14,7 +15,6 @@ import {
   type RequestContext,
   storedHeaders
 } from "./requestContext.ts"
-import { receivePayload } from "./requestPayload.ts"
 import { sendEmpty, sendError, sendXml } from "./responses.ts"
 import { resultXml } from "./resultXml.ts"
 import * as ServerErrors from "./serverErrors.ts"
@@ -40,8 +40,15 @@ export const initiate = async (ctx: ObjectContext): Promise<void> => {
 
 const partNumberMessage = "Part number must be an integer between 1 and 10000, inclusive."
 
-/** @category handlers */
-export const uploadPart = async (ctx: ObjectContext): Promise<void> => {
+/**
+ * The part number and live upload an UploadPart (or UploadPartCopy) names, checked before the body is read: a part
+ * for a dead upload should not cost a gigabyte of reading. `undefined` once the refusal is sent.
+ *
+ * @category utils
+ */
+export const partTarget = (
+  ctx: ObjectContext
+): { readonly uploadId: string; readonly partNumber: number } | undefined => {
   const { bucket, key, query } = ctx
   const uploadId = query.uploadId ?? ""
   const text = query.partNumber
@@ -51,31 +58,37 @@ export const uploadPart = async (ctx: ObjectContext): Promise<void> => {
       "",
       "Unexpected query string parameter: partNumber is missing."
     )
-    return sendError(ctx.ex, error, {}, true)
+    sendError(ctx.ex, error, {}, true)
+    return undefined
   }
   const partNumber = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN
-  if (!(partNumber >= 1 && partNumber <= ctx.store.model.limits.partCountMax)) {
-    return sendError(ctx.ex, ServerErrors.invalidArgument("PartNumber", text, partNumberMessage), {}, true)
+  if (!(partNumber >= 1 && partNumber <= ctx.store.limits.partCountMax)) {
+    sendError(ctx.ex, ServerErrors.invalidArgument("PartNumber", text, partNumberMessage), {}, true)
+    return undefined
   }
-  // Refuse before reading the body: a part for a dead upload should not cost a gigabyte of reading.
-  const live = ctx.store.model.uploadSnapshot(uploadId)
+  const live = ctx.store.uploadSnapshot(uploadId)
   if (live === undefined || live.bucket !== bucket || live.key !== key) {
-    return sendError(ctx.ex, noSuchUpload(uploadId), {}, true)
+    sendError(ctx.ex, noSuchUpload(uploadId), {}, true)
+    return undefined
   }
-  const body = await receivePayload(ctx, {
-    maxBytes: ctx.options.limits.maxBodyBytes,
-    requireLength: true,
-    checksums: true
-  })
-  if (!body.ok) return body.aborted === true ? undefined : sendError(ctx.ex, body.error, {}, body.closeConnection)
+  return { uploadId, partNumber }
+}
+
+/** @category handlers */
+export const uploadPart = async (ctx: ObjectContext): Promise<void> => {
+  const target = partTarget(ctx)
+  if (target === undefined) return
   const md5 = ctx.headers["content-md5"]
   const { dialect } = ctx.ex
   const result = await ctx.store.uploadPart(
-    { bucket, key, uploadId, partNumber, bytes: body.bytes, dialect, ...(md5 === undefined ? {} : { md5Base64: md5 }) },
-    ctx.ex.nowMs
+    { bucket: ctx.bucket, key: ctx.key, ...target, dialect, ...(md5 === undefined ? {} : { md5Base64: md5 }) },
+    ctx.ex.nowMs,
+    (sink) => ingestBody(ctx, { maxBytes: ctx.options.limits.maxBodyBytes, requireLength: true }, sink)
   )
-  if (!result.ok) return sendError(ctx.ex, result.error)
-  sendEmpty(ctx.ex, 200, { ...storedHeaders(dialect, result.value.etag, result.value.crc64), ...body.echo })
+  if (!result.ok) {
+    return result.aborted === true ? undefined : sendError(ctx.ex, result.error, {}, result.closeConnection)
+  }
+  sendEmpty(ctx.ex, 200, { ...storedHeaders(dialect, result.value.etag, result.value.crc64), ...result.echo })
 }
 
 /** @category handlers */
@@ -87,14 +100,14 @@ export const listParts = (ctx: ObjectContext) => {
   const marker = integerParam(query, "part-number-marker", "part-number-marker must be a non-negative integer.")
   if (!marker.ok) return sendError(ctx.ex, marker.error)
   const at = { bucket, key, uploadId }
-  const page = ctx.store.model.listParts({
+  const page = ctx.store.listParts({
     ...at,
     ...(maxParts.value === undefined ? {} : { maxParts: maxParts.value }),
     ...(marker.value === undefined ? {} : { partNumberMarker: marker.value })
   })
   if (!page.ok) return sendError(ctx.ex, page.error)
-  const times = ctx.store.model.partTimes(at)
-  const limit = ctx.store.model.limits.listPageSizeMax
+  const times = ctx.store.partTimes(at)
+  const limit = ctx.store.limits.listPageSizeMax
   const xml = resultXml(ctx.ex.dialect).listParts({
     ...at,
     ...encodingOf(query),
@@ -118,7 +131,7 @@ export const listUploads = (ctx: RequestContext) => {
   const { prefix, delimiter } = query
   const keyMarker = query["key-marker"] ?? ""
   const uploadIdMarker = query["upload-id-marker"] ?? ""
-  const page = ctx.store.model.listUploads({
+  const page = ctx.store.listUploads({
     bucket,
     keyMarker,
     uploadIdMarker,
@@ -126,7 +139,7 @@ export const listUploads = (ctx: RequestContext) => {
     ...(maxUploads.value === undefined ? {} : { maxUploads: maxUploads.value })
   })
   if (!page.ok) return sendError(ctx.ex, page.error)
-  const limit = ctx.store.model.limits.listPageSizeMax
+  const limit = ctx.store.limits.listPageSizeMax
   const xml = resultXml(ctx.ex.dialect).listUploads({
     bucket,
     ...encodingOf(query),

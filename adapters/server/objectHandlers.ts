@@ -1,17 +1,17 @@
 /**
- * PutObject, HeadObject, GetObject (with `Range`) and DeleteObject over HTTP. Objects are served from the model's
- * memory; `x-oss-hash-crc64ecma` is the whole object's CRC-64 on every OSS answer, ranged or not, as OSS sends it.
+ * PutObject, HeadObject, GetObject (with `Range`) and DeleteObject over HTTP. Bodies stream to and from disk, never
+ * whole in memory; `x-oss-hash-crc64ecma` is the whole object's CRC-64 on every OSS answer, ranged or not, as OSS sends it.
  * S3 answers carry lowercase ETags and `x-amz-meta-*`, use standard range semantics and know no upload callback.
  *
  * @since 0.1.0
  */
 import type { Dialect } from "@resumable-upload/core/Limits"
-import type { ObjectSnapshot } from "@resumable-upload/sim/MultipartModel"
+import { ingestBody } from "./bodyIngest.ts"
 import { answerWithCallback } from "./callbackAnswer.ts"
 import { chooseRange } from "./rangeHeader.ts"
 import { metadataOf, metaPrefixOf, type ObjectContext, storedHeaders } from "./requestContext.ts"
-import { receivePayload } from "./requestPayload.ts"
-import { httpDate, sendBody, sendEmpty, sendError } from "./responses.ts"
+import { httpDate, sendEmpty, sendError, sendStream } from "./responses.ts"
+import type { ObjectMeta } from "./ServerStore.ts"
 import * as ServerErrors from "./serverErrors.ts"
 import { parseCallback } from "./uploadCallback.ts"
 
@@ -22,12 +22,6 @@ export const putObject = async (ctx: ObjectContext): Promise<void> => {
   const oss = dialect === "oss"
   const callback = parseCallback(oss ? headers["x-oss-callback"] : undefined, headers["x-oss-callback-var"])
   if (!callback.ok) return sendError(ctx.ex, callback.error, {}, true)
-  const body = await receivePayload(ctx, {
-    maxBytes: ctx.options.limits.maxBodyBytes,
-    requireLength: false,
-    checksums: true
-  })
-  if (!body.ok) return body.aborted === true ? undefined : sendError(ctx.ex, body.error, {}, body.closeConnection)
   const md5 = headers["content-md5"]
   const contentType = headers["content-type"]
   const metadata = metadataOf(headers, dialect)
@@ -36,24 +30,26 @@ export const putObject = async (ctx: ObjectContext): Promise<void> => {
     {
       bucket,
       key,
-      bytes: body.bytes,
       dialect,
       ...(md5 === undefined ? {} : { md5Base64: md5 }),
       ...(contentType === undefined ? {} : { contentType }),
       ...(metadata === undefined ? {} : { metadata })
     },
     ctx.ex.nowMs,
-    forbidOverwrite
+    forbidOverwrite,
+    (sink) => ingestBody(ctx, { maxBytes: ctx.options.limits.maxBodyBytes, requireLength: false }, sink)
   )
-  if (!result.ok) return sendError(ctx.ex, result.error)
+  if (!result.ok) {
+    return result.aborted === true ? undefined : sendError(ctx.ex, result.error, {}, result.closeConnection)
+  }
   const stored = storedHeaders(dialect, result.value.etag, result.value.crc64)
-  const object = ctx.store.model.objectSnapshot(bucket, key)
+  const object = ctx.store.objectSnapshot(bucket, key)
   if (callback.spec !== undefined && object !== undefined) return answerWithCallback(ctx, callback.spec, object, stored)
-  sendEmpty(ctx.ex, 200, { ...stored, ...body.echo })
+  sendEmpty(ctx.ex, 200, { ...stored, ...result.echo })
 }
 
-/** The headers describing a stored object (HEAD and GET alike). */
-const objectHeaders = (object: ObjectSnapshot, dialect: Dialect): Record<string, string> => {
+/** The headers describing a stored object (HEAD and GET alike). @category utils */
+export const objectHeaders = (object: ObjectMeta, dialect: Dialect): Record<string, string> => {
   const headers: Record<string, string> = {
     ...storedHeaders(dialect, object.etag, object.crc64),
     "Content-Type": object.contentType ?? "application/octet-stream",
@@ -69,8 +65,8 @@ const objectHeaders = (object: ObjectSnapshot, dialect: Dialect): Record<string,
   return headers
 }
 
-const found = (ctx: ObjectContext): ObjectSnapshot | undefined => {
-  const object = ctx.store.model.objectSnapshot(ctx.bucket, ctx.key)
+const found = (ctx: ObjectContext): ObjectMeta | undefined => {
+  const object = ctx.store.objectSnapshot(ctx.bucket, ctx.key)
   if (object === undefined) sendError(ctx.ex, ServerErrors.noSuchKey(ctx.key))
   return object
 }
@@ -79,24 +75,25 @@ const found = (ctx: ObjectContext): ObjectSnapshot | undefined => {
 export const headObject = (ctx: ObjectContext): void => {
   const object = found(ctx)
   if (object === undefined) return
-  sendEmpty(ctx.ex, 200, { ...objectHeaders(object, ctx.ex.dialect), "Content-Length": String(object.bytes.length) })
+  sendEmpty(ctx.ex, 200, { ...objectHeaders(object, ctx.ex.dialect), "Content-Length": String(object.sizeBytes) })
 }
 
 /** @category handlers */
 export const getObject = (ctx: ObjectContext) => {
   const object = found(ctx)
   if (object === undefined) return
-  const sizeBytes = object.bytes.length
+  const { sizeBytes } = object
   const standard = ctx.ex.dialect === "s3" || ctx.headers["x-oss-range-behavior"]?.trim().toLowerCase() === "standard"
   const range = chooseRange(ctx.headers.range, sizeBytes, standard)
   if (range.kind === "unsatisfiable") {
     return sendError(ctx.ex, ServerErrors.invalidRange(sizeBytes), { "Content-Range": `bytes */${sizeBytes}` })
   }
   const headers = objectHeaders(object, ctx.ex.dialect)
-  if (range.kind === "whole") return sendBody(ctx.ex, 200, object.bytes, headers)
+  if (range.kind === "whole")
+    return sendStream(ctx.ex, 200, ctx.store.readObject(object, 0, sizeBytes), sizeBytes, headers)
   const { endByte, startByte } = range
-  // A view, not a copy: the model replaces an object's array on overwrite and never writes into it.
-  sendBody(ctx.ex, 206, object.bytes.subarray(startByte, endByte), {
+  const stream = ctx.store.readObject(object, startByte, endByte)
+  return sendStream(ctx.ex, 206, stream, endByte - startByte, {
     ...headers,
     "Content-Range": `bytes ${startByte}-${endByte - 1}/${sizeBytes}`
   })

@@ -1,7 +1,7 @@
 /**
- * A request body as the operation should see it: read under the server's limits (requestBody.ts) and, in the S3
- * dialect, checked against `x-amz-content-sha256` (in OSS, against a hex `x-oss-content-sha256`), un-chunked when aws-chunked (s3Payload.ts) and, for the bodies
- * that are stored (parts, objects), verified against an additional checksum (s3Checksums.ts).
+ * A small request body held in memory (the Complete XML): read under the server's limits (requestBody.ts) and, in the
+ * S3 dialect, checked against `x-amz-content-sha256` (in OSS, against a hex `x-oss-content-sha256`) and un-chunked
+ * when aws-chunked (s3Payload.ts). Stored bodies (parts, objects) stream to disk instead (bodyIngest.ts).
  *
  * @since 0.1.0
  */
@@ -9,7 +9,6 @@ import type { ModelError } from "@resumable-upload/sim/MultipartModel"
 import { claimError, sha256Hex } from "./payloadClaim.ts"
 import { type BodyLimits, readBody } from "./requestBody.ts"
 import type { RequestContext } from "./requestContext.ts"
-import { verifyChecksums } from "./s3Checksums.ts"
 import { s3Payload } from "./s3Payload.ts"
 
 /**
@@ -22,10 +21,7 @@ export type PayloadReceipt =
   | { readonly ok: false; readonly error: ModelError; readonly closeConnection: boolean; readonly aborted?: true }
 
 /** @category models */
-export interface PayloadOptions extends Omit<BodyLimits, "budget"> {
-  /** Verify `x-amz-checksum-*` against the body (UploadPart, PutObject; not Complete, whose checksums are the object's). */
-  readonly checksums: boolean
-}
+export type PayloadOptions = Omit<BodyLimits, "budget">
 
 /** Reads and, for S3, decodes and checks the body. Never rejects. @category constructors */
 export const receivePayload = async (ctx: RequestContext, options: PayloadOptions): Promise<PayloadReceipt> => {
@@ -44,9 +40,5 @@ export const receivePayload = async (ctx: RequestContext, options: PayloadOption
   }
   const decoded = s3Payload(ctx.headers, body.bytes)
   if (!decoded.ok) return { ok: false, error: decoded.error, closeConnection: false }
-  const { bytes, trailers } = decoded.payload
-  if (!options.checksums) return { ok: true, bytes, echo: {} }
-  const checked = verifyChecksums(ctx.headers, trailers, bytes)
-  if (!checked.ok) return { ok: false, error: checked.error, closeConnection: false }
-  return { ok: true, bytes, echo: checked.echo }
+  return { ok: true, bytes: decoded.payload.bytes, echo: {} }
 }

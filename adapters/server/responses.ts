@@ -8,6 +8,8 @@
  */
 import { randomBytes } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
+import type { Readable } from "node:stream"
+import { pipeline } from "node:stream/promises"
 import type { Dialect } from "@resumable-upload/core/Limits"
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
 import { addCorsHeaders } from "./cors.ts"
@@ -75,6 +77,35 @@ export const sendBody = (
   writeHead(ex, status, { "Content-Length": String(bytes.length), ...headers })
   if (ex.req.method === "HEAD") ex.res.end()
   else ex.res.end(bytes)
+}
+
+/**
+ * Streams `body` (`sizeBytes` long) with backpressure; resolves when it is sent or the connection is gone. A read
+ * failure mid-body cannot become an error answer any more (the status is out), so the connection is cut.
+ *
+ * @category utils
+ */
+export const sendStream = async (
+  ex: Exchange,
+  status: number,
+  body: Readable,
+  sizeBytes: number,
+  headers: Readonly<Record<string, string>> = {}
+): Promise<void> => {
+  if (ex.res.headersSent) {
+    body.destroy()
+    return
+  }
+  writeHead(ex, status, { "Content-Length": String(sizeBytes), ...headers })
+  if (ex.req.method === "HEAD") {
+    body.destroy()
+    ex.res.end()
+    return
+  }
+  await pipeline(body, ex.res).catch(() => {
+    body.destroy()
+    ex.res.destroy()
+  })
 }
 
 /** An XML document body. @category utils */

@@ -1,14 +1,15 @@
 /**
  * Picks the operation a request names, from its method, whether it addresses the service, a bucket or an object,
- * and its sub-resources (protocol.md §1). Whatever the stores have but this server does not serve (ACLs, copy,
- * append, versioning, …) gets `501 NotImplemented`, never a wrong answer; a method an address does not support
- * gets 405.
+ * and its sub-resources (protocol.md §1). Whatever the stores have but this server does not serve (ACLs, append,
+ * versioning, …) gets `501 NotImplemented`, never a wrong answer; a method an address does not support gets 405.
  *
  * @since 0.1.0
  */
 import type { ModelError } from "@resumable-upload/sim/MultipartModel"
 import { bucketLocation, createBucket, deleteBucket, headBucket, listBuckets } from "./bucketHandlers.ts"
 import { complete } from "./completeHandler.ts"
+import { copyObject, uploadPartCopy } from "./copyHandlers.ts"
+import { isCopy } from "./copySource.ts"
 import { deleteObjects } from "./deleteObjectsHandler.ts"
 import { listObjects } from "./listingHandler.ts"
 import { abort, initiate, listParts, listUploads, uploadPart } from "./multipartHandlers.ts"
@@ -68,15 +69,13 @@ const objectRoute = (
       if (hasUploadId) return route(asObject(complete))
       return refuse(ServerErrors.notImplemented("PostObject or this POST sub-resource"))
     case "PUT":
-      if (hasUploadId) return route(asObject(uploadPart))
+      if (hasUploadId) return isCopy(headers) ? bodiless(asObject(uploadPartCopy)) : route(asObject(uploadPart))
       if (query.partNumber !== undefined) {
         return refuse(
           ServerErrors.invalidArgument("uploadId", "", "Unexpected query string parameter: uploadId is missing.")
         )
       }
-      if (headers["x-oss-copy-source"] !== undefined || headers["x-amz-copy-source"] !== undefined)
-        return refuse(ServerErrors.notImplemented("CopyObject / UploadPartCopy"))
-      return route(asObject(putObject))
+      return isCopy(headers) ? bodiless(asObject(copyObject)) : route(asObject(putObject))
     case "GET":
       return bodiless(asObject(hasUploadId ? listParts : getObject))
     case "HEAD":

@@ -20,8 +20,8 @@ const crc64Nvme = Crc64.make(0x9a6c9329ac4bc9b5n)
 
 let crc32cTable: Uint32Array | undefined
 
-/** CRC-32C (Castagnoli, reflected poly 0x82F63B78), byte at a time. @category hashing */
-export const crc32c = (bytes: Uint8Array): number => {
+/** CRC-32C (Castagnoli, reflected poly 0x82F63B78), byte at a time; `previous` continues an earlier result. @category hashing */
+export const crc32c = (bytes: Uint8Array, previous = 0): number => {
   if (crc32cTable === undefined) {
     crc32cTable = new Uint32Array(256)
     for (let n = 0; n < 256; n++) {
@@ -31,7 +31,7 @@ export const crc32c = (bytes: Uint8Array): number => {
     }
   }
   const table = crc32cTable
-  let crc = 0xffffffff
+  let crc = (previous ^ 0xffffffff) >>> 0
   for (const byte of bytes) crc = (table[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }
@@ -48,43 +48,95 @@ const u64 = (value: bigint): Buffer => {
   return out
 }
 
-/** Each algorithm's digest, big-endian, as S3 base64-encodes it. @category constants */
-export const checksumAlgorithms: Readonly<Record<string, (bytes: Uint8Array) => Buffer>> = {
-  crc32: (bytes) => u32(crc32(bytes)),
-  crc32c: (bytes) => u32(crc32c(bytes)),
-  crc64nvme: (bytes) => u64(crc64Nvme.compute(bytes)),
-  sha1: (bytes) => createHash("sha1").update(bytes).digest(),
-  sha256: (bytes) => createHash("sha256").update(bytes).digest()
+/** One checksum being computed over a body that arrives in pieces. @category models */
+export interface ChecksumState {
+  readonly update: (bytes: Uint8Array) => void
+  /** The big-endian digest, as S3 base64-encodes it. */
+  readonly digest: () => Buffer
 }
+
+const running = <T>(initial: T, step: (bytes: Uint8Array, value: T) => T, out: (value: T) => Buffer) => {
+  let value = initial
+  const update = (bytes: Uint8Array): void => {
+    value = step(bytes, value)
+  }
+  return { update, digest: () => out(value) }
+}
+
+const hashing = (algorithm: string): ChecksumState => {
+  const hash = createHash(algorithm)
+  return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest() }
+}
+
+/** Each algorithm as an incremental computation. @category constants */
+export const checksumStates: Readonly<Record<string, () => ChecksumState>> = {
+  crc32: () => running<number>(0, (bytes, value) => crc32(bytes, value), u32),
+  crc32c: () => running<number>(0, (bytes, value) => crc32c(bytes, value), u32),
+  crc64nvme: () => running<bigint>(0n, (bytes, value) => crc64Nvme.compute(bytes, value), u64),
+  sha1: () => hashing("sha1"),
+  sha256: () => hashing("sha256")
+}
+
+const whole =
+  (algorithm: string) =>
+  (bytes: Uint8Array): Buffer => {
+    const state = checksumStates[algorithm]?.()
+    if (state === undefined) throw new Error(`s3Checksums: unknown algorithm ${algorithm}`)
+    state.update(bytes)
+    return state.digest()
+  }
+
+/** Each algorithm's digest of a whole body. @category constants */
+export const checksumAlgorithms: Readonly<Record<string, (bytes: Uint8Array) => Buffer>> = Object.fromEntries(
+  Object.keys(checksumStates).map((algorithm) => [algorithm, whole(algorithm)])
+)
 
 /** @category models */
 export type ChecksumResult =
   | { readonly ok: true; readonly echo: Readonly<Record<string, string>> }
   | { readonly ok: false; readonly error: ModelError }
 
+/** What to compute while the body streams: the algorithm, if the request sends one checksum. @category models */
+export type ChecksumPlan =
+  | { readonly ok: true; readonly algorithm: string | undefined }
+  | { readonly ok: false; readonly error: ModelError }
+
 /**
- * Verifies the checksum a request carries in its headers or trailers (names lowercase) against `bytes`; at most one
- * algorithm per request, as S3 requires. `echo` holds the header to answer with.
+ * The one algorithm a request's checksum headers, or the trailers its `x-amz-trailer` announces, name; at most one
+ * per request, as S3 requires. Decided before the body is read, so the body is hashed as it streams.
  *
  * @category utils
  */
-export const verifyChecksums = (
-  headers: Readonly<Record<string, string>>,
-  trailers: Readonly<Record<string, string>>,
-  bytes: Uint8Array
-): ChecksumResult => {
-  const sent = Object.keys(checksumAlgorithms).flatMap((algorithm) => {
-    const value = trailers[`x-amz-checksum-${algorithm}`] ?? headers[`x-amz-checksum-${algorithm}`]
-    return value === undefined ? [] : [[algorithm, value.trim()] as const]
-  })
-  if (sent.length === 0) return { ok: true, echo: {} }
-  const [first, second] = sent
-  if (second !== undefined || first === undefined) {
+export const planChecksum = (headers: Readonly<Record<string, string>>): ChecksumPlan => {
+  const announced = new Set(
+    (headers["x-amz-trailer"] ?? "")
+      .split(",")
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== "")
+  )
+  const sent = Object.keys(checksumStates).filter(
+    (algorithm) => headers[`x-amz-checksum-${algorithm}`] !== undefined || announced.has(`x-amz-checksum-${algorithm}`)
+  )
+  if (sent.length > 1) {
     return { ok: false, error: S3Errors.invalidChecksum("Expecting a single x-amz-checksum- header") }
   }
-  const [algorithm, value] = first
-  const computed = checksumAlgorithms[algorithm]?.(bytes)
-  if (computed === undefined) return { ok: true, echo: {} }
+  return { ok: true, algorithm: sent[0] }
+}
+
+/**
+ * Holds the computed digest of `algorithm` to the value the request carries in its headers or trailers (names
+ * lowercase). `echo` holds the header to answer with.
+ *
+ * @category utils
+ */
+export const checkChecksum = (
+  headers: Readonly<Record<string, string>>,
+  trailers: Readonly<Record<string, string>>,
+  algorithm: string | undefined,
+  computed: Buffer | undefined
+): ChecksumResult => {
+  if (algorithm === undefined || computed === undefined) return { ok: true, echo: {} }
+  const value = (trailers[`x-amz-checksum-${algorithm}`] ?? headers[`x-amz-checksum-${algorithm}`] ?? "").trim()
   const claimed = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : undefined
   if (claimed === undefined || claimed.length !== computed.length) {
     return { ok: false, error: S3Errors.invalidChecksum(`Value for x-amz-checksum-${algorithm} header is invalid.`) }

@@ -1,14 +1,12 @@
 /**
  * Options of the local OSS server (which speaks S3 too) and their defaults.
  *
- * Everything is bounded by default. Bodies are buffered in memory because the multipart model that the server shares
- * with the simulator holds bytes in memory; so the per-request cap defaults to 1 GiB (not OSS's 5 GB part limit),
- * far above the part sizes SDKs use (100 KB – 100 MB) and far below what a Node 20 `Uint8Array` (4 GiB) or this
- * machine can hold, and all bodies being received at once are capped together as well.
+ * Everything is bounded by default. Bodies stream to disk, never whole into memory, so the per-request cap is the
+ * protocol's part limit (5 GiB) and objects reach the protocol's 48.8 TB; the bodies being received at once can be
+ * capped together (by default they are not: each holds only a few chunks of memory).
  *
  * @since 0.1.0
  */
-import { constants as bufferConstants } from "node:buffer"
 import { type Dialect, type DialectLimits, ossLimits, s3Limits } from "@resumable-upload/core/Limits"
 
 /** @category models */
@@ -82,7 +80,7 @@ export interface LocalOssServerOptions {
   readonly limits?: Partial<ServerLimits>
   /**
    * Store rules, e.g. a smaller `partSizeBytesMin` for tests; default {@link ossLimits} for OSS requests and
-   * {@link s3Limits} for S3 ones (5 MiB minimum part), objects capped at 4 GiB. What is given here applies to both.
+   * {@link s3Limits} for S3 ones (5 MiB minimum part). What is given here applies to both.
    */
   readonly storeLimits?: Partial<DialectLimits>
   /** Largest accepted difference between a request's time and the server's; default 15 minutes (§6). */
@@ -114,8 +112,8 @@ const MiB = 1024 * 1024
 
 /** @category constants */
 export const defaultLimits: ServerLimits = {
-  maxBodyBytes: 1024 * MiB,
-  maxInFlightBodyBytes: 2048 * MiB,
+  maxBodyBytes: 5 * 1024 * MiB,
+  maxInFlightBodyBytes: Number.MAX_SAFE_INTEGER,
   maxXmlBytes: MiB,
   maxHeaderBytes: 16 * 1024,
   maxConnections: 256,
@@ -197,12 +195,7 @@ export const resolveOptions = (options: LocalOssServerOptions): ResolvedOptions 
   if (credentials !== "anonymous" && credentials.size === 0) {
     throw new RangeError('LocalOssServer: give at least one credential, or "anonymous"')
   }
-  // A completed object is one array in memory, so it cannot exceed what one array holds (4 GiB on Node 20).
-  const storeLimitsOf = (base: DialectLimits): DialectLimits => ({
-    ...base,
-    objectSizeBytesMax: Math.min(base.objectSizeBytesMax, bufferConstants.MAX_LENGTH),
-    ...options.storeLimits
-  })
+  const storeLimitsOf = (base: DialectLimits): DialectLimits => ({ ...base, ...options.storeLimits })
   const storeLimits = storeLimitsOf(ossLimits)
   return {
     host: options.host ?? "127.0.0.1",

@@ -1,10 +1,10 @@
 /**
- * Decoding the record headers DirectoryStorage wrote back into model values, trusting nothing: a header that is not
+ * Decoding the record headers the disk storage wrote back into model values, trusting nothing: a header that is not
  * exactly what a write produced (hand-edited, from another version) is skipped rather than restored half right.
  *
  * @since 0.1.0
  */
-import type { ObjectSnapshot, RestoredUpload, StoredAttributes } from "@resumable-upload/sim/MultipartModel"
+import type { RestoredUpload, StoredAttributes } from "@resumable-upload/sim/MultipartModel"
 import { numberField, stringField } from "./recordFile.ts"
 
 type Header = Readonly<Record<string, unknown>>
@@ -44,8 +44,25 @@ export const uploadOfRecord = (header: Header): RestoredUpload | undefined => {
   return { bucket, key, uploadId, initiatedAtMs, ...attributesOf(header) }
 }
 
+/** What an object record says, before its bytes are located. @category models */
+export interface ObjectRecord extends StoredAttributes {
+  readonly bucket: string
+  readonly key: string
+  readonly etag: string
+  readonly crc64: bigint
+  readonly modifiedAtMs: number
+  /** A Complete's manifest: the upload whose part files hold the bytes, and `[partNumber, offset, size]` of each. */
+  readonly manifest?: {
+    readonly blob: string
+    readonly parts: ReadonlyArray<readonly [number, number, number]>
+  }
+}
+
+const isTriple = (value: unknown): value is readonly [number, number, number] =>
+  Array.isArray(value) && value.length === 3 && value.every((n) => Number.isSafeInteger(n) && n >= 0)
+
 /** @category utils */
-export const objectOfRecord = (header: Header, bytes: Uint8Array): ObjectSnapshot | undefined => {
+export const objectOfRecord = (header: Header): ObjectRecord | undefined => {
   const bucket = stringField(header, "bucket")
   const key = stringField(header, "key")
   const etag = stringField(header, "etag")
@@ -53,5 +70,28 @@ export const objectOfRecord = (header: Header, bytes: Uint8Array): ObjectSnapsho
   const modifiedAtMs = numberField(header, "modifiedAtMs")
   if (bucket === undefined || key === undefined || etag === undefined || modifiedAtMs === undefined) return undefined
   if (crc === undefined || !/^\d{1,20}$/.test(crc)) return undefined
-  return { bucket, key, bytes, etag, crc64: BigInt(crc), modifiedAtMs, ...attributesOf(header) }
+  const base = { bucket, key, etag, crc64: BigInt(crc), modifiedAtMs, ...attributesOf(header) }
+  if (header.blob === undefined) return base
+  const blob = stringField(header, "blob")
+  const parts = header.parts
+  if (blob === undefined || !Array.isArray(parts) || !parts.every(isTriple)) return undefined
+  return { ...base, manifest: { blob, parts } }
+}
+
+/** What a part record says; digests are absent in records of earlier versions (then they are recomputed). @category models */
+export interface PartRecord {
+  readonly modifiedAtMs: number
+  readonly md5?: Uint8Array
+  readonly crc64?: bigint
+}
+
+/** @category utils */
+export const partOfRecord = (header: Header): PartRecord => {
+  const modifiedAtMs = numberField(header, "modifiedAtMs") ?? 0
+  const md5 = stringField(header, "md5")
+  const crc = stringField(header, "crc64")
+  if (md5 === undefined || !/^[0-9a-f]{32}$/.test(md5) || crc === undefined || !/^\d{1,20}$/.test(crc)) {
+    return { modifiedAtMs }
+  }
+  return { modifiedAtMs, md5: new Uint8Array(Buffer.from(md5, "hex")), crc64: BigInt(crc) }
 }

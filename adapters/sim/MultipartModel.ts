@@ -16,17 +16,11 @@
 import { compareCodePoints } from "@resumable-upload/core/CodePointOrder"
 import * as Crc64 from "@resumable-upload/core/Crc64"
 import type { Dialect, DialectLimits } from "@resumable-upload/core/Limits"
-import type {
-  ListedPart,
-  ListedUpload,
-  PartsPage,
-  StoredChecksums,
-  UploadsPage
-} from "@resumable-upload/core/ports/ObjectStore"
-import { allParts, assemble, listedParts, type StoredPart } from "./modelCompletion.ts"
+import type { ListedUpload, PartsPage, StoredChecksums, UploadsPage } from "@resumable-upload/core/ports/ObjectStore"
+import * as Rules from "./MultipartRules.ts"
+import { assemble, type StoredPart } from "./modelCompletion.ts"
 import * as Errors from "./modelErrors.ts"
 import { fail, type ModelResult, ok } from "./modelErrors.ts"
-import { pageOfParts, pageOfUploads, pageSize } from "./modelListing.ts"
 import type {
   Body,
   CompleteInput,
@@ -44,7 +38,7 @@ import type {
   UploadAt,
   UploadPartInput
 } from "./modelRequests.ts"
-import { decodeContentMd5, md5, sameDigest, simpleEtag } from "./multipartEtag.ts"
+import { md5, simpleEtag } from "./multipartEtag.ts"
 
 export type { ModelError, ModelResult } from "./modelErrors.ts"
 export type * from "./modelRequests.ts"
@@ -115,16 +109,8 @@ export class MultipartModel {
 
   uploadPart(request: UploadPartInput, nowMs: number): ModelResult<StoredChecksums> {
     const { partNumber } = request
-    const { partCountMax } = this.limits
-    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > partCountMax) {
-      return fail(
-        Errors.invalidArgument(
-          "PartNumber",
-          String(partNumber),
-          `Part number must be an integer between 1 and ${partCountMax}, inclusive.`
-        )
-      )
-    }
+    const numbered = Rules.checkPartNumber(this.limits, partNumber)
+    if (!numbered.ok) return numbered
     const upload = this.liveUpload(request)
     if (!upload.ok) return upload
     const checked = this.checkBody(request)
@@ -135,48 +121,23 @@ export class MultipartModel {
   }
 
   listParts(request: ListPartsInput): ModelResult<PartsPage> {
-    const marker = request.partNumberMarker ?? 0
-    if (!Number.isInteger(marker) || marker < 0) {
-      return fail(Errors.invalidArgument("part-number-marker", String(marker), "Invalid part-number-marker."))
-    }
-    const size = pageSize("max-parts", request.maxParts, this.limits.listPageSizeMax)
-    if (!size.ok) return size
-    const upload = this.liveUpload(request)
-    if (!upload.ok) return upload
-    const listed = [...upload.value.parts.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([partNumber, part]): ListedPart => ({ partNumber, sizeBytes: part.bytes.length, ...this.checksums(part) }))
-    return ok(pageOfParts(listed, marker, size.value))
+    return Rules.partsPage(this.dialect, this.limits, request, () => {
+      const upload = this.liveUpload(request)
+      return upload.ok ? ok(upload.value.parts) : upload
+    })
   }
 
   listUploads(request: ListUploadsInput): ModelResult<UploadsPage> {
-    const size = pageSize("max-uploads", request.maxUploads, this.limits.listPageSizeMax)
-    if (!size.ok) return size
-    const sorted = [...this.uploads.values()]
-      .filter((upload) => upload.bucket === request.bucket)
-      .map(({ initiatedAtMs, key, uploadId }): ListedUpload => ({ key, uploadId, initiatedAtMs }))
-      .sort((a, b) => compareCodePoints(a.key, b.key) || compareCodePoints(a.uploadId, b.uploadId))
-    return ok(pageOfUploads(sorted, request, size.value))
+    return Rules.uploadsPage(this.limits, request, this.uploads.values())
   }
 
   complete(request: CompleteInput, nowMs: number): ModelResult<StoredChecksums> {
-    // Header misuse is a property of the request alone, so it is reported before the upload is looked up.
-    if (request.completeAll === true && this.dialect === "s3") {
-      return fail(Errors.invalidArgument("x-oss-complete-all", "yes", "S3 has no complete-all option."))
-    }
-    if (request.completeAll === true && request.parts.length > 0) {
-      return fail(
-        Errors.invalidArgument(
-          "x-oss-complete-all",
-          "yes",
-          "Should not speficy both complete all header and http body."
-        )
-      )
-    }
+    const headers = Rules.checkCompleteHeaders(this.dialect, request)
+    if (!headers.ok) return headers
     const found = this.liveUpload(request)
     if (!found.ok) return found
     const upload = found.value
-    const chosen = request.completeAll === true ? allParts(upload.parts) : listedParts(upload.parts, request.parts)
+    const chosen = Rules.chooseParts(upload.parts, request)
     if (!chosen.ok) return chosen
     const assembled = assemble(this.dialect, request.limits ?? this.limits, chosen.value)
     if (!assembled.ok) return assembled
@@ -345,20 +306,24 @@ export class MultipartModel {
   }
 
   /** Size limit and Content-MD5 of an uploaded body; a malformed digest is rejected before the body is read. */
-  private checkBody(body: Body): ModelResult<{ md5: Uint8Array; etag: string; crc64: bigint }> {
-    const expected = body.md5Base64 === undefined ? undefined : decodeContentMd5(body.md5Base64)
-    if (body.md5Base64 !== undefined && expected === undefined) return fail(Errors.malformedDigest())
-    if (body.bytes.length > this.limits.partSizeBytesMax) {
-      return fail(Errors.entityTooLarge(body.bytes.length, this.limits.partSizeBytesMax))
-    }
+  private checkBody(body: Body): ModelResult<Rules.PartFacts> {
+    const expected = Rules.checkContentMd5(body.md5Base64)
+    if (!expected.ok) return expected
+    const sized = Rules.checkBodySize(this.limits, body.bytes.length)
+    if (!sized.ok) return sized
     const digest = this.md5(body.bytes)
-    if (expected !== undefined && !sameDigest(expected, digest))
-      return fail(Errors.digestMismatch(body.dialect ?? this.dialect))
-    return ok({ md5: digest, etag: simpleEtag(this.dialect, digest), crc64: Crc64.compute(body.bytes) })
+    const matched = Rules.checkDigest(expected.value, digest, body.dialect ?? this.dialect)
+    if (!matched.ok) return matched
+    return ok({
+      sizeBytes: body.bytes.length,
+      md5: digest,
+      etag: simpleEtag(this.dialect, digest),
+      crc64: Crc64.compute(body.bytes)
+    })
   }
 
   private checksums(stored: { readonly etag: string; readonly crc64: bigint }): StoredChecksums {
-    return this.dialect === "oss" ? { etag: stored.etag, crc64: stored.crc64 } : { etag: stored.etag }
+    return Rules.checksumsIn(this.dialect, stored)
   }
 
   /** The bucket's objects, for a write (which makes its cached listing stale). */

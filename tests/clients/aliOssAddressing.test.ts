@@ -55,7 +55,7 @@ describe("ali-oss addressing against the local server", () => {
       const client = clientOf(url, "cname", v4)
       await client.put("dir/object.txt", body)
       assert.deepStrictEqual((await client.get("dir/object.txt")).content, body)
-      assert.deepStrictEqual(server?.store.model.objectBytes(bucket, "dir/object.txt"), Uint8Array.from(body))
+      assert.deepStrictEqual(await server?.store.objectBytes(bucket, "dir/object.txt"), Uint8Array.from(body))
     })
 
     it(`IP endpoint with sldEnable: true is refused with SignatureDoesNotMatch (${signature})`, async () => {
@@ -64,7 +64,7 @@ describe("ali-oss addressing against the local server", () => {
         await failureCode(clientOf(url, "sldEnable", v4).put("object.txt", body)),
         "SignatureDoesNotMatch"
       )
-      assert.isUndefined(server?.store.model.objectBytes(bucket, "object.txt"))
+      assert.isUndefined(await server?.store.objectBytes(bucket, "object.txt"))
     })
 
     it(`host name endpoint with sldEnable: true works (${signature})`, async () => {
@@ -72,7 +72,7 @@ describe("ali-oss addressing against the local server", () => {
       const client = clientOf(`http://localhost:${port}`, "sldEnable", v4)
       await client.put("dir/object.txt", body)
       assert.deepStrictEqual((await client.get("dir/object.txt")).content, body)
-      assert.deepStrictEqual(server?.store.model.objectBytes(bucket, "dir/object.txt"), Uint8Array.from(body))
+      assert.deepStrictEqual(await server?.store.objectBytes(bucket, "dir/object.txt"), Uint8Array.from(body))
     })
   }
 
@@ -80,7 +80,7 @@ describe("ali-oss addressing against the local server", () => {
     // Unsigned checks are off on an anonymous server, which shows where the request landed.
     const { url } = await startServer(false)
     await clientOf(url, "sldEnable", true).put("object.txt", body)
-    assert.deepStrictEqual(server?.store.model.objectBytes(bucket, `${bucket}/object.txt`), Uint8Array.from(body))
-    assert.isUndefined(server?.store.model.objectBytes(bucket, "object.txt"))
+    assert.deepStrictEqual(await server?.store.objectBytes(bucket, `${bucket}/object.txt`), Uint8Array.from(body))
+    assert.isUndefined(await server?.store.objectBytes(bucket, "object.txt"))
   })
 })

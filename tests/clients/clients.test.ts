@@ -126,10 +126,11 @@ describe("docs/clients.md snippets against the local server", () => {
       const result = await runSnippets(client.name, snippets.get(client.name) ?? [], scratch.dir)
       assert.strictEqual(result.exitCode, 0, `${client.name} snippets failed:\n${result.stderr}\n${result.stdout}`)
 
-      const stored = server.store.model.objectSnapshot(bucket, client.key)
+      const stored = server.store.objectSnapshot(bucket, client.key)
       assert.isDefined(stored, `${client.name} stored nothing at ${bucket}/${client.key}`)
-      assert.strictEqual(stored?.bytes.length, fileBytes.length)
-      assert.isTrue(Buffer.from(stored?.bytes ?? []).equals(fileBytes), `${client.name}: stored bytes differ`)
+      assert.strictEqual(stored?.sizeBytes, fileBytes.length)
+      const storedBytes = await server.store.objectBytes(bucket, client.key)
+      assert.isTrue(Buffer.from(storedBytes ?? []).equals(fileBytes), `${client.name}: stored bytes differ`)
       const partCount = Number(/-(\d+)"$/.exec(stored?.etag ?? "")?.[1] ?? 0)
       assert.isAtLeast(partCount, 2, `${client.name}: ETag ${stored?.etag} is not that of a multipart object`)
       // Each snippet prints the ETag the client received, which must be the stored one.
@@ -144,7 +145,7 @@ describe("docs/clients.md snippets against the local server", () => {
       assert.strictEqual(result.exitCode, 0, `${sync.name} snippets failed:\n${result.stderr}\n${result.stdout}`)
       for (const [path, bytes] of Object.entries(photos)) {
         const key = `${sync.prefix}${path.slice("photos/".length)}`
-        const stored = server.store.model.objectBytes(bucket, key)
+        const stored = await server.store.objectBytes(bucket, key)
         assert.isTrue(Buffer.from(stored ?? []).equals(bytes), `${sync.name}: ${bucket}/${key} missing or different`)
         assert.include(result.stdout, path.slice("photos/".length), `${sync.name} lists ${key}`)
         if (sync.copiedBack !== undefined) {

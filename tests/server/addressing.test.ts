@@ -73,7 +73,7 @@ describe("LocalOssServer addressing", () => {
         body: "cname"
       })
       assert.strictEqual(put.status, 200, put.body)
-      const object = server.store.model.objectSnapshot(bucket, "c/k")
-      assert.strictEqual(new TextDecoder().decode(object?.bytes), "cname")
+      const object = await server.store.objectBytes(bucket, "c/k")
+      assert.strictEqual(new TextDecoder().decode(object), "cname")
     }))
 })

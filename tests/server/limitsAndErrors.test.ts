@@ -106,8 +106,9 @@ describe("LocalOssServer limits and errors", () => {
     )
     try {
       await fetch(urlOf(server, "before"), { method: "PUT", body: "ok" })
-      rmSync(join(dir, "objects"), { recursive: true })
-      writeFileSync(join(dir, "objects"), "not a directory")
+      // Bodies are received in tmp/; without it no body can be stored, while what is stored stays readable.
+      rmSync(join(dir, "tmp"), { recursive: true })
+      writeFileSync(join(dir, "tmp"), "not a directory")
       const failed = await fetch(urlOf(server, "k"), { method: "PUT", body: "x" })
       const xml = await failed.text()
       assert.strictEqual(failed.status, 500)

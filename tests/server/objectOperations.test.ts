@@ -122,7 +122,7 @@ describe("LocalOssServer objects", () => {
     const tree = listTree(dir)
     assert.deepStrictEqual(
       tree.filter((path) => path.endsWith("/")),
-      ["objects/", "trash/", "uploads/"]
+      ["blobs/", "objects/", "tmp/", "trash/", "uploads/"]
     )
     const files = tree.filter((p) => !p.endsWith("/"))
     assert.strictEqual(files.length, keys.length + 1)

@@ -12,3 +12,11 @@ const server = await start({
   storeLimits: { partSizeBytesMin: 4 }
 })
 process.stdout.write(`ready ${server.port}\n`)
+if (process.env.LOCAL_OSS_MEMLOG === "1") {
+  setInterval(() => {
+    const m = process.memoryUsage()
+    process.stderr.write(
+      `mem rss=${(m.rss / 1e6).toFixed(0)} heap=${(m.heapUsed / 1e6).toFixed(0)}/${(m.heapTotal / 1e6).toFixed(0)} ext=${(m.external / 1e6).toFixed(0)} ab=${(m.arrayBuffers / 1e6).toFixed(0)}\n`
+    )
+  }, 1000).unref()
+}
