@@ -25,11 +25,15 @@ import * as ScriptedProxy from "./ScriptedProxy.ts"
 
 export const bucket = "peer-bugs"
 export const partSizeBytes = 64 * 1024
-const keys = { accessKeyId: "peer-ak", accessKeySecret: "peer-secret" }
+export interface Keys {
+  readonly accessKeyId: string
+  readonly accessKeySecret: string
+}
+const peerKeys: Keys = { accessKeyId: "peer-ak", accessKeySecret: "peer-secret" }
 
 export type Dialect = "oss" | "s3"
 
-const configOf = (dialect: Dialect, url: string) =>
+const configOf = (dialect: Dialect, url: string, keys: Keys) =>
   dialect === "oss"
     ? {
         oss: {
@@ -53,14 +57,18 @@ const configOf = (dialect: Dialect, url: string) =>
       }
 
 /** The store layer of `dialect` at `url`. */
-export const storeLayer = (dialect: Dialect, url: string): Layer.Layer<ObjectStore, never, HttpClient.HttpClient> => {
-  const config = configOf(dialect, url)
+export const storeLayer = (
+  dialect: Dialect,
+  url: string,
+  keys: Keys = peerKeys
+): Layer.Layer<ObjectStore, never, HttpClient.HttpClient> => {
+  const config = configOf(dialect, url, keys)
   return "oss" in config ? OssObjectStore.layer(config.oss) : S3ObjectStore.layer(config.s3)
 }
 
 /** The store of `dialect` at `url`, for checks made around the proxy. */
-export const storeAt = (dialect: Dialect, url: string): Promise<ObjectStoreShape> => {
-  const config = configOf(dialect, url)
+export const storeAt = (dialect: Dialect, url: string, keys: Keys = peerKeys): Promise<ObjectStoreShape> => {
+  const config = configOf(dialect, url, keys)
   const made = "oss" in config ? OssObjectStore.make(config.oss) : S3ObjectStore.make(config.s3)
   return Effect.runPromise(made.pipe(Effect.provide(FetchHttpClient.layer)))
 }
@@ -102,7 +110,7 @@ export const makePeerStack = async (options: {
 }): Promise<PeerStack> => {
   const server = await LocalOssServer.start({
     storage: { kind: "memory" },
-    credentials: [keys],
+    credentials: [peerKeys],
     storeLimits: { partSizeBytesMin: partSizeBytes },
     ...options.server
   })
