@@ -1,7 +1,7 @@
 /**
  * A proxy on 127.0.0.1 whose every request is decided by the test: forward it, forward it and change the answer
  * (an ETag rewritten, as a faulty store or middlebox would), answer it itself (an injected error), or cut the
- * connection. Unlike FaultProxy, whose fates are random by rate, this replays one named bug at a chosen request.
+ * connection; after a delay if asked, and after whatever the test does first (`decide` may be async). Unlike FaultProxy, whose fates are random by rate, this replays one named bug at a chosen request.
  *
  * It names each request's operation (Initiate, UploadPart, Complete, …) from method and query, and logs them, so a
  * test can count e.g. Complete requests exactly; it also records each UploadPart body's size.
@@ -28,8 +28,8 @@ export interface Answer {
 }
 
 export type Action =
-  | { readonly kind: "forward"; readonly rewrite?: (answer: Answer) => Answer }
-  | { readonly kind: "answer"; readonly answer: Answer }
+  | { readonly kind: "forward"; readonly rewrite?: (answer: Answer) => Answer; readonly delayMs?: number }
+  | { readonly kind: "answer"; readonly answer: Answer; readonly delayMs?: number }
   | { readonly kind: "cut" }
 
 export interface ScriptedProxy {
@@ -64,7 +64,7 @@ export const operationOf = (method: string, path: string): string => {
 export const start = async (options: {
   readonly target: { readonly host: string; readonly port: number }
   /** Decides each request; default: forward everything. */
-  readonly decide?: (request: SeenRequest) => Action
+  readonly decide?: (request: SeenRequest) => Action | Promise<Action>
   /** Bodies above this are refused (connection cut); default 64 MiB. */
   readonly maxBodyBytes?: number
 }): Promise<ScriptedProxy> => {
@@ -78,7 +78,7 @@ export const start = async (options: {
       if (size > maxBodyBytes) req.destroy()
       else chunks.push(chunk)
     })
-    req.on("end", () => {
+    req.on("end", async () => {
       const method = req.method ?? "GET"
       const path = req.url ?? "/"
       const body = Buffer.concat(chunks)
@@ -91,8 +91,10 @@ export const start = async (options: {
         bodyBytes: body.length
       }
       log.push(seen)
-      const action = options.decide?.(seen) ?? forward
-      const reply = (answer: Answer) => {
+      const action = (await options.decide?.(seen)) ?? forward
+      const reply = (answer: Answer) =>
+        setTimeout(() => send(answer), action.kind === "cut" ? 0 : (action.delayMs ?? 0))
+      const send = (answer: Answer) => {
         seen.status = answer.status
         const headers = { ...answer.headers }
         if (method !== "HEAD" && answer.status !== 204) headers["content-length"] = String(answer.body.length)

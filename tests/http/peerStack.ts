@@ -105,7 +105,7 @@ export interface PeerStack {
 
 export const makePeerStack = async (options: {
   readonly dialect: Dialect
-  readonly decide?: (request: ScriptedProxy.SeenRequest) => ScriptedProxy.Action
+  readonly decide?: (request: ScriptedProxy.SeenRequest) => ScriptedProxy.Action | Promise<ScriptedProxy.Action>
   readonly server?: Partial<LocalOssServer.LocalOssServerOptions>
 }): Promise<PeerStack> => {
   const server = await LocalOssServer.start({
