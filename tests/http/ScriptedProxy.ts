@@ -110,8 +110,12 @@ export const start = async (options: {
         headers: { ...withoutHopByHop(req.headers), connection: "close" },
         agent: false
       })
-      upstream.on("error", () => res.socket?.destroy())
+      // A store may answer early (RGW: 404 NoSuchUpload before reading a 5 MiB part) and close while the body is
+      // still being written; the write then fails, but the answer still arrives and must be passed on, as fetch does.
+      let answered = false
+      upstream.on("error", () => setTimeout(() => answered || res.socket?.destroy(), 100))
       upstream.on("response", (answer) => {
+        answered = true
         const parts: Array<Buffer> = []
         answer.on("data", (chunk: Buffer) => parts.push(chunk))
         answer.on("end", () => {
