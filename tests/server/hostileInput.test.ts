@@ -8,14 +8,15 @@
  * multipart upload works in both dialects.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, relative } from "node:path"
+import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { upload } from "../../adapters/node/upload.ts"
 import { bytesOf, md5Hex, storeAt, storeLayer } from "../http/peerStack.ts"
+import { namesContaining, snapshot } from "../support/fileSnapshot.ts"
 import { exchange } from "../support/rawHttp.ts"
 import { authCase } from "./hostileAuth.ts"
 import { type CaseContext, categories, choiceOf, type HostileCase, piecesOf, signed } from "./hostileCase.ts"
@@ -30,44 +31,6 @@ const concurrency = 16
 const repo = fileURLToPath(new URL("../..", import.meta.url))
 
 const makers = { ...wireCase, ...authCase, ...storeCase }
-
-/** Every path under `dir` but `skip`, with its size, so anything created or grown outside the data dir shows. */
-const snapshot = (dir: string, skip: string): ReadonlyArray<string> => {
-  const out: Array<string> = []
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name)
-      if (path === skip) continue
-      const st = statSync(path)
-      out.push(`${relative(dir, path)} ${st.isDirectory() ? "dir" : st.size}`)
-      if (st.isDirectory()) walk(path)
-    }
-  }
-  walk(dir)
-  return out.sort()
-}
-
-const namesContaining = (dir: string, marker: string, depth: number): ReadonlyArray<string> => {
-  const found: Array<string> = []
-  const walk = (d: string, left: number) => {
-    let names: Array<string> = []
-    try {
-      names = readdirSync(d)
-    } catch {
-      return
-    }
-    for (const name of names) {
-      if (name.includes(marker)) found.push(join(d, name))
-      if (left > 0 && !name.startsWith(".") && name !== "node_modules") {
-        try {
-          if (statSync(join(d, name)).isDirectory()) walk(join(d, name), left - 1)
-        } catch {}
-      }
-    }
-  }
-  walk(dir, depth)
-  return found
-}
 
 describe(`hostile input: ${requests} requests, seed ${seed}`, () => {
   const root = mkdtempSync(join(tmpdir(), "hostile-"))
