@@ -159,9 +159,10 @@ export const cancel = (settings: Settings, upload: Upload): Step =>
     : go(pausedFrom(upload, true), { _tag: "StopPartUploads" })
 
 export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
-  // An Initiate in flight is waited for, so its upload id is saved (pause) or aborted (cancel), never orphaned.
-  if (s.step === "Initiating") return stay({ ...s, stop })
-  const uploadId = s.step === "DiscardingStale" ? undefined : s.checkpoint?.uploadId
+  // An Initiate in flight is waited for, so its upload id is saved (pause) or aborted (cancel), never orphaned; so
+  // is the abort of a stale upload, so that its upload is gone (and its checkpoint with it) before the run stops.
+  if (s.step === "Initiating" || s.step === "DiscardingStale") return stay({ ...s, stop })
+  const uploadId = s.checkpoint?.uploadId
   if (stop === "Pause" || uploadId === undefined) {
     return go(
       stop === "Pause"

@@ -10,7 +10,7 @@ import * as HashMap from "effect/HashMap"
 import type { Checkpoint } from "./Checkpoint.ts"
 import type { ListedPart } from "./ports/ObjectStore.ts"
 import * as Resume from "./Resume.ts"
-import type { Of, Step, Upload, UploadEvent } from "./UploadMachine.ts"
+import type { Of, Step, Upload, UploadEvent, UploadState } from "./UploadMachine.ts"
 import {
   beginUploading,
   completedFrom,
@@ -43,7 +43,8 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
       }
       if (s.step === "Reconciling")
         return unresumable(s.settings, s.restarts, "UploadGone", "the multipart upload no longer exists on the store")
-      return s.step === "DiscardingStale" ? startFresh(s.settings, s.restarts, s.stop) : undefined
+      if (s.step !== "DiscardingStale") return undefined
+      return s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop)
     case "ObjectChecked":
       if (s.step !== "VerifyingGone") return undefined
       return e.verdict._tag === "Match" || e.verdict._tag === "Unverifiable"
@@ -57,7 +58,7 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
     case "UploadAborted":
       return s.step === "DiscardingStale" && s.checkpoint !== undefined
         ? prepend(
-            startFresh(s.settings, s.restarts, s.stop),
+            s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop),
             notify({ _tag: "StaleUploadAborted", uploadId: s.checkpoint.uploadId })
           )
         : undefined
@@ -88,7 +89,10 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
           })
         : undefined
     case "CommandFailed":
-      if (s.step === "DiscardingStale") return startFresh(s.settings, s.restarts, s.stop) // a stale upload we could not abort is left to gc
+      if (s.step === "DiscardingStale") {
+        // A stale upload we could not abort is left to gc; a stop waits for no new upload.
+        return s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop, e)
+      }
       if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" })
       return failWith(s.settings, e, s.checkpoint?.uploadId)
     case "PauseRequested":
@@ -97,6 +101,32 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
     default:
       return undefined
   }
+}
+
+/**
+ * A pause or cancel that came while a stale upload was being aborted, once that abort has ended: no new upload is
+ * started. Aborted (`failure` undefined): the stale checkpoint goes too, and a cancel is an `Aborted` (or, kept by
+ * `deleteUploadIdOnCancelling: false`, a pause). Not aborted: the checkpoint stays so a later run tries again, and
+ * a cancel that was to delete fails with the abort's error.
+ */
+const stopAfterDiscard = (
+  s: Of<"Init">,
+  stop: "Pause" | "Cancel",
+  failure?: Extract<UploadEvent, { _tag: "CommandFailed" }>
+): Step => {
+  const deletes = stop === "Cancel" && s.settings.deleteUploadIdOnCancelling
+  const cleanup = failure === undefined ? [{ _tag: "RemoveCheckpoint" } as const] : []
+  if (deletes && failure !== undefined) {
+    return failWith(
+      s.settings,
+      { ...failure, message: `cancel: the stale upload could not be aborted: ${failure.message}` },
+      undefined
+    )
+  }
+  const stopped: UploadState = deletes
+    ? { _tag: "Aborted" }
+    : { _tag: "Paused", byCancel: stop === "Cancel", committedBytes: 0 }
+  return go(stopped, ...cleanup)
 }
 
 const onCheckpointLoaded = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {

@@ -100,5 +100,33 @@ export const regressions: ReadonlyArray<Regression> = [
       foreignWriteP: 0,
       stop: undefined
     }
+  },
+  {
+    note: "a cancel while a stale upload was being aborted (throttled) ended the run at once, reported Cancelled although deleteUploadIdOnCancelling was false, and cut the abort off: the stale upload and its checkpoint were left (found by the 1M-scenario soak)",
+    scenario: {
+      seed: 1381212552,
+      dialect: "oss",
+      key: "dir/object.bin",
+      sizeBytes: 472,
+      partSizeBytes: 118,
+      resumePartSizeBytes: 64,
+      partCountMax: 4,
+      listPageSize: 1,
+      parallelism: 3,
+      retriesMax: 4,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: false,
+      emptyCompleteEtag: false,
+      faults: { drop: 0.0375, loseResponse: 0, serverError: 0, throttle: 0.1, abandonedApplied: 0 },
+      crashP: 0.03,
+      crashesMax: 1,
+      tornP: 0,
+      lostP: 0,
+      sourceChangeP: 0.0375,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: { kind: "Cancel", atStep: 5 }
+    }
   }
 ]
