@@ -14,4 +14,5 @@ export * as RequestBodyForm from "@resumable-upload/http/RequestBodyForm"
 /** A ByteSource over a Blob or File (`blobSource(file)`), one `slice` per part. @category constructors */
 export { make as blobSource } from "./BlobByteSource.ts"
 export { type BrowserBundleOptions, layer } from "./BrowserLayer.ts"
+export { type PartSlots, partSlots } from "./PartSlots.ts"
 export { type UploadOptions, upload } from "./upload.ts"

@@ -19,6 +19,7 @@ import type { AddressInfo } from "node:net"
 import { answerClientError, answerStalledRequest, writeRawError } from "./clientErrors.ts"
 import { makeGuard } from "./connectionGuard.ts"
 import * as DirectoryStorage from "./DirectoryStorage.ts"
+import { type DemoRoutes, makeDemoRoutes } from "./demoRoutes.ts"
 import { type LifecycleSweeper, startSweeper } from "./lifecycleSweeper.ts"
 import * as Persistence from "./Persistence.ts"
 import { InFlightBudget } from "./requestBody.ts"
@@ -91,6 +92,8 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
     bodyStalled: (req, res, error) => answerStalledRequest(req, res, error, options.now())
   })
 
+  // Built once the server listens, since the signed URLs name its address.
+  let demoRoutes: DemoRoutes | undefined
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
@@ -102,7 +105,9 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
     },
     (req, res) => {
       guard.requestStarted(req, res)
-      const handling = handleRequest(req, res, deps).catch(onInternalError)
+      const handling = (demoRoutes === undefined ? Promise.resolve(false) : demoRoutes(req, res))
+        .then((answered) => (answered ? undefined : handleRequest(req, res, deps)))
+        .catch(onInternalError)
       inFlight.add(handling)
       void handling.finally(() => inFlight.delete(handling))
     }
@@ -150,5 +155,11 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
   }
 
   const host = options.host.includes(":") ? `[${options.host}]` : options.host
-  return { url: `http://${host}:${port}`, host: options.host, port, store, sweepLifecycle: sweeper.sweep, close }
+  const url = `http://${host}:${port}`
+  if (options.demo !== undefined) {
+    const first = options.credentials === "anonymous" ? undefined : [...options.credentials][0]
+    const keys = first === undefined ? undefined : { accessKeyId: first[0], secretAccessKey: first[1] }
+    demoRoutes = makeDemoRoutes(options.demo, { url, region: options.region, keys })
+  }
+  return { url, host: options.host, port, store, sweepLifecycle: sweeper.sweep, close }
 }
