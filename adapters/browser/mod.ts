@@ -16,3 +16,5 @@ export { make as blobSource } from "./BlobByteSource.ts"
 export { type BrowserBundleOptions, layer } from "./BrowserLayer.ts"
 export { type PartSlots, partSlots } from "./PartSlots.ts"
 export { type UploadOptions, upload } from "./upload.ts"
+/** Hashing parts in Web Workers (`hashWorker.ts` is the worker's module). @category constructors */
+export { type WorkerHasher, type WorkerHasherOptions, workerHasher } from "./WorkerHasher.ts"

@@ -10,6 +10,7 @@
  */
 
 import { type UploadTask, uploadTask } from "@resumable-upload/core/PromiseFacade"
+import type { Hasher } from "@resumable-upload/core/ports/Hasher"
 import type { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
 import type { UploadRequest } from "@resumable-upload/core/UploadRequest"
 import * as Effect from "effect/Effect"
@@ -28,11 +29,13 @@ export interface UploadOptions extends Omit<UploadRequest, "source">, BrowserBun
   readonly file: Blob
   /** A limit on parts in flight shared with other uploads given the same `partSlots(n)`; each upload's own `parallelism` still applies. */
   readonly partSlots?: PartSlots
+  /** Replaces the portable hasher, e.g. `workerHasher({ … }).layer` to hash parts in Web Workers. */
+  readonly hasher?: Layer.Layer<Hasher>
 }
 
 /** @category constructors */
 export const upload = (options: UploadOptions): UploadTask => {
-  const { store, file, storage, prefix, leaseTtlMs, partSlots, ...request } = options
+  const { store, file, storage, prefix, leaseTtlMs, partSlots, hasher, ...request } = options
   const bundle = {
     storage: storage ?? (hasIndexedDb() ? "indexedDB" : "localStorage"),
     ...(prefix ? { prefix } : {}),
@@ -42,6 +45,9 @@ export const upload = (options: UploadOptions): UploadTask => {
     partSlots === undefined
       ? FetchHttpClient.layer
       : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, partSlots.fetch)))
-  const services = Layer.mergeAll(layer(bundle), store.pipe(Layer.provide(http)))
+  const base = layer(bundle)
+  // Merged last, so its Hasher is the one the upload sees.
+  const withHasher = hasher === undefined ? base : Layer.merge(base, hasher)
+  const services = Layer.mergeAll(withHasher, store.pipe(Layer.provide(http)))
   return uploadTask(services, Effect.succeed({ ...request, source: BlobByteSource.make(file) }))
 }

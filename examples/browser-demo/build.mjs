@@ -1,5 +1,5 @@
-// Builds the demo page into a directory: index.html as it is, and demo.js, an esbuild bundle of src/main.ts with
-// the workspace packages read from their TypeScript sources. `node examples/browser-demo/build.mjs OUTDIR`; the
+// Builds the demo page into a directory: index.html as it is, demo.js, an esbuild bundle of src/main.ts with
+// the workspace packages read from their TypeScript sources, and hashWorker.js (the browser package's hash worker). `node examples/browser-demo/build.mjs OUTDIR`; the
 // CLI's bundle script calls `buildDemo` to put the page next to the executable, and the tests call it too.
 import { copyFile, mkdir } from "node:fs/promises"
 import path from "node:path"
@@ -12,7 +12,11 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 export const buildDemo = async (outdir, { minify = true } = {}) => {
   await mkdir(outdir, { recursive: true })
   const result = await build({
-    entryPoints: { demo: path.join(here, "src/main.ts") },
+    // The hash worker is its own module, loaded by the page with `new Worker(new URL("./hashWorker.js", …))`.
+    entryPoints: {
+      demo: path.join(here, "src/main.ts"),
+      hashWorker: path.join(here, "../../adapters/browser/hashWorker.ts")
+    },
     outdir,
     bundle: true,
     minify,

@@ -10,6 +10,7 @@ import type { PartSlots } from "@resumable-upload/browser/PartSlots"
 import { upload } from "@resumable-upload/browser/upload"
 import * as Fingerprint from "@resumable-upload/core/Fingerprint"
 import type { UploadTask } from "@resumable-upload/core/PromiseFacade"
+import type { Hasher } from "@resumable-upload/core/ports/Hasher"
 import type { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -26,6 +27,8 @@ export type UploadState =
   | "needs-permission"
 
 export interface UploadContext {
+  /** Hashes parts in Web Workers when set (the page's "Hash in a Web Worker" box). */
+  readonly hasher: () => Layer.Layer<Hasher> | undefined
   readonly storeFor: (dialect: string) => Layer.Layer<ObjectStore, never, HttpClient.HttpClient>
   readonly slots: PartSlots
   readonly parallelism: number
@@ -67,7 +70,9 @@ export class DemoUpload {
     this.state = "uploading"
     this.error = ""
     this.refused = false
+    const hasher = context.hasher()
     const task = upload({
+      ...(hasher === undefined ? {} : { hasher }),
       store: context.storeFor(record.dialect),
       file: this.file,
       bucket: record.bucket,

@@ -7,6 +7,7 @@
  */
 import { make as blobSource } from "@resumable-upload/browser/BlobByteSource"
 import { type PartSlots, partSlots } from "@resumable-upload/browser/PartSlots"
+import { type WorkerHasher, workerHasher } from "@resumable-upload/browser/WorkerHasher"
 import * as Fingerprint from "@resumable-upload/core/Fingerprint"
 import { ossStore } from "@resumable-upload/oss/ossStore"
 import { s3Store } from "@resumable-upload/s3/s3Store"
@@ -51,8 +52,18 @@ const storeFor = (dialect: string) => {
     ? ossStore({ endpoint: d.endpoint, region: d.region, addressing: "path", signer })
     : s3Store({ endpoint: d.endpoint, region: d.region, signer })
 }
+// One pool of hash workers for all uploads, started on first use.
+let hashers: WorkerHasher | undefined
+const hasher = () => {
+  if (!input("hashInWorker").checked) return undefined
+  hashers ??= workerHasher({
+    createWorker: () => new Worker(new URL("./hashWorker.js", import.meta.url), { type: "module" })
+  })
+  return hashers.layer
+}
 const context = {
   storeFor,
+  hasher,
   get slots() {
     return slots
   },
@@ -141,5 +152,6 @@ const rows = () =>
   addHandles: (handles: ReadonlyArray<FileSystemFileHandle>) => fromHandles(handles).then(add),
   addFiles: (files: ReadonlyArray<File>) => add(files.map((file) => ({ file }))),
   rows,
-  peakPartsInFlight: () => slots.peak()
+  peakPartsInFlight: () => slots.peak(),
+  partsHashedInWorkers: () => hashers?.partsHashed() ?? 0
 }
