@@ -135,19 +135,12 @@ const signWith = (
     }
     if (response.status === 200 && isAnswer(body)) return { url: body.url, headers: body.headers }
     const refusal = body as Partial<SignRefusal> | undefined
-    const rule = refusal?.rule === undefined ? "" : `, rule ${refusal.rule}`
-    const detail = refusal?.message ?? text.slice(0, 200)
-    const message = `signing endpoint refused ${call.operation} (${response.status}${rule}): ${detail}`
+    const judged = { error: "BadSignRequest", ...refusal, message: refusal?.message ?? text.slice(0, 200) } as const
+    const { status } = response
     // 4xx: the endpoint judged this request (policy, bad input); asking again gets the same answer.
-    return yield* response.status >= 400 && response.status < 500
-      ? failure(
-          call,
-          "Remote",
-          response.status,
-          refusal?.rule === undefined ? "SignerRejected" : "SignerRefused",
-          message
-        )
-      : failure(call, "Transport", response.status, "SignerUnavailable", message)
+    return yield* status >= 400 && status < 500
+      ? refused(call, status, judged)
+      : failure(call, "Transport", status, "SignerUnavailable", refused(call, status, judged).message)
   })
 }
 
