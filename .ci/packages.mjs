@@ -36,7 +36,7 @@ export const packages = [
     dir: "adapters/server",
     name: "@resumable-upload/server",
     lib: "node",
-    may: ["core", "portable", "http", "oss", "s3", "sim", "node"]
+    may: ["core", "portable", "http", "oss", "s3", "signer", "sim", "node"]
   },
   {
     dir: "adapters/cli",

@@ -129,6 +129,8 @@ typecheck() {
   tsc -b
   echo "+ node adapters/cli/bundle.mjs   (the resumable-upload executable, bundled)"
   node adapters/cli/bundle.mjs
+  echo "+ node examples/browser-demo/build.mjs   (the demo page serve offers at /_demo/, next to the executable)"
+  node examples/browser-demo/build.mjs adapters/cli/dist/bundle/demo
 }
 
 lint() {

@@ -14,4 +14,7 @@ export * as RequestBodyForm from "@resumable-upload/http/RequestBodyForm"
 /** A ByteSource over a Blob or File (`blobSource(file)`), one `slice` per part. @category constructors */
 export { make as blobSource } from "./BlobByteSource.ts"
 export { type BrowserBundleOptions, layer } from "./BrowserLayer.ts"
+export { type PartSlots, partSlots } from "./PartSlots.ts"
 export { type UploadOptions, upload } from "./upload.ts"
+/** Hashing parts in Web Workers (`hashWorker.ts` is the worker's module). @category constructors */
+export { type WorkerHasher, type WorkerHasherOptions, workerHasher } from "./WorkerHasher.ts"

@@ -21,7 +21,8 @@ import * as ListCommand from "./ListCommand.ts"
 import * as ObjectCommands from "./ObjectCommands.ts"
 import { put } from "./PutCommand.ts"
 import * as RemoveCommand from "./RemoveCommand.ts"
-import { checkpointDir, json, storeFlags } from "./SharedFlags.ts"
+import { demoFlags, demoOptionOf } from "./ServeDemo.ts"
+import { checkpointDir, json, optional, storeFlags } from "./SharedFlags.ts"
 import { transferFlags } from "./TransferFlags.ts"
 import * as UploadsCommands from "./UploadsCommands.ts"
 import { version } from "./version.ts"
@@ -157,7 +158,8 @@ const serveCommand = Command.make(
       Flag.withDescription(
         "the dialect of unsigned requests (default oss); signed ones are answered in the dialect they were signed in"
       )
-    )
+    ),
+    ...demoFlags
   },
   (o) =>
     Effect.gen(function* () {
@@ -174,6 +176,8 @@ const serveCommand = Command.make(
         accessKeyId !== undefined && accessKeySecret !== undefined
           ? [{ accessKeyId, accessKeySecret }]
           : ("anonymous" as const)
+      const demo = demoOptionOf(o)
+      if (typeof demo === "string") return yield* new ServeError({ message: demo })
       const server = yield* Effect.tryPromise({
         try: () =>
           LocalOssServer.start({
@@ -182,7 +186,8 @@ const serveCommand = Command.make(
             host: o.host,
             port: o.port,
             region: o.region,
-            dialect: o.dialect
+            dialect: o.dialect,
+            ...(demo === undefined ? {} : { demo })
           }),
         // A start error names its fix; anything else is a defect, reported as one.
         catch: (cause) => {
@@ -191,7 +196,7 @@ const serveCommand = Command.make(
         }
       })
       process.stdout.write(
-        `serving OSS and S3 at ${server.url} (unsigned requests: ${o.dialect.toUpperCase()}; data in ${resolve(o.dataDir)}, ${credentials === "anonymous" ? "anonymous access" : `signed requests for ${accessKeyId}`}); Ctrl-C stops\n`
+        `serving OSS and S3 at ${server.url} (unsigned requests: ${o.dialect.toUpperCase()}; data in ${resolve(o.dataDir)}, ${credentials === "anonymous" ? "anonymous access" : `signed requests for ${accessKeyId}`}); Ctrl-C stops\n${demo === undefined ? "" : `demo page: ${server.url}/_demo/ (signing endpoints /_sign/s3, /_sign/oss)\n`}`
       )
       yield* Effect.callback<void>((resume) => {
         process.once("SIGINT", () => resume(Effect.void))

@@ -19,8 +19,11 @@ import type { StoreCall, StoreTransport } from "./StoreCall.ts"
 import type { SignedRequest } from "./StoreExecutor.ts"
 import * as StoreExecutor from "./StoreExecutor.ts"
 
-/** A signing endpoint's URL, or a function answering a URL (the call's own headers are then sent). @category models */
-export type SignerOption = string | ((request: SignRequest) => Promise<string | SignAnswer>)
+/**
+ * A signing endpoint's URL, or a function answering a URL (the call's own headers are then sent), a
+ * {@link SignAnswer}, or the endpoint's {@link SignRefusal} (failed as a refusal, not retried). @category models
+ */
+export type SignerOption = string | ((request: SignRequest) => Promise<string | SignAnswer | SignRefusal>)
 
 /** Longest signing-endpoint answer read. @category constants */
 export const maxAnswerBytes = 64 * 1024
@@ -57,6 +60,19 @@ const isAnswer = (value: unknown): value is SignAnswer =>
   typeof (value as SignAnswer).url === "string" &&
   typeof (value as SignAnswer).headers === "object"
 
+// A function may answer the endpoint's refusal as it came (403 body), so a policy refusal reads the same either way.
+const isRefusal = (value: unknown): value is SignRefusal =>
+  typeof value === "object" &&
+  value !== null &&
+  ((value as SignRefusal).error === "PolicyRefused" || (value as SignRefusal).error === "BadSignRequest") &&
+  typeof (value as SignRefusal).message === "string"
+
+const refused = (call: StoreCall, status: number, refusal: SignRefusal): ObjectStoreError => {
+  const rule = refusal.rule === undefined ? "" : `, rule ${refusal.rule}`
+  const message = `signing endpoint refused ${call.operation} (${status}${rule}): ${refusal.message}`
+  return failure(call, "Remote", status, refusal.rule === undefined ? "SignerRejected" : "SignerRefused", message)
+}
+
 /**
  * A function from a store call to its signed URL and headers, asking `option`. Needs the `HttpClient` the store
  * sends with (the endpoint is reached the same way).
@@ -87,16 +103,18 @@ const signWith = (
           ? Effect.succeed({ url: answer, headers: call.headers ?? {} })
           : isAnswer(answer)
             ? Effect.succeed({ url: answer.url, headers: answer.headers })
-            : Effect.fail(
-                failure(
-                  call,
-                  "Remote",
-                  0,
-                  "SignerRejected",
-                  `signer function answered ${JSON.stringify(answer).slice(0, 200)} for ${call.operation}, ` +
-                    "not an http(s) URL or { url, headers }"
+            : isRefusal(answer)
+              ? Effect.fail(refused(call, 403, answer))
+              : Effect.fail(
+                  failure(
+                    call,
+                    "Remote",
+                    0,
+                    "SignerRejected",
+                    `signer function answered ${JSON.stringify(answer).slice(0, 200)} for ${call.operation}, ` +
+                      "not an http(s) URL or { url, headers }"
+                  )
                 )
-              )
       )
     )
   }
@@ -117,19 +135,12 @@ const signWith = (
     }
     if (response.status === 200 && isAnswer(body)) return { url: body.url, headers: body.headers }
     const refusal = body as Partial<SignRefusal> | undefined
-    const rule = refusal?.rule === undefined ? "" : `, rule ${refusal.rule}`
-    const detail = refusal?.message ?? text.slice(0, 200)
-    const message = `signing endpoint refused ${call.operation} (${response.status}${rule}): ${detail}`
+    const judged = { error: "BadSignRequest", ...refusal, message: refusal?.message ?? text.slice(0, 200) } as const
+    const { status } = response
     // 4xx: the endpoint judged this request (policy, bad input); asking again gets the same answer.
-    return yield* response.status >= 400 && response.status < 500
-      ? failure(
-          call,
-          "Remote",
-          response.status,
-          refusal?.rule === undefined ? "SignerRejected" : "SignerRefused",
-          message
-        )
-      : failure(call, "Transport", response.status, "SignerUnavailable", message)
+    return yield* status >= 400 && status < 500
+      ? refused(call, status, judged)
+      : failure(call, "Transport", status, "SignerUnavailable", refused(call, status, judged).message)
   })
 }
 

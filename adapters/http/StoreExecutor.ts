@@ -66,7 +66,8 @@ export const make = (dialect: StoreDialect): Effect.Effect<StoreTransport, never
         let request = HttpClientRequest.make(call.method)(url).pipe(HttpClientRequest.setHeaders(headers))
         if (call.body !== undefined) {
           const form = yield* RequestBodyForm.RequestBodyForm // a Blob in browsers: see RequestBodyForm.ts
-          request = HttpClientRequest.setBody(request, RequestBodyForm.make(call.body, headers["content-type"], form))
+          const body = yield* RequestBodyForm.makeYielding(call.body, headers["content-type"], form)
+          request = HttpClientRequest.setBody(request, body)
         }
         const transport = (e: { readonly message: string }) =>
           new ObjectStoreError({

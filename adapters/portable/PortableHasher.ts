@@ -18,7 +18,8 @@ import SparkMD5 from "spark-md5"
 /** Bounds spark-md5's per-append copy (it concatenates its 0..63 byte tail with the whole chunk). */
 const appendSliceBytes = 1024 * 1024
 
-const md5 = (): IncrementalHash<Uint8Array> => {
+/** A fresh spark-md5 state. @category constructors */
+export const md5 = (): IncrementalHash<Uint8Array> => {
   const state = new SparkMD5.ArrayBuffer()
   let digest: Uint8Array | undefined
   return {

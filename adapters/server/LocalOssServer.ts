@@ -20,6 +20,7 @@ import type { AddressInfo } from "node:net"
 import { BucketRegistry } from "./BucketRegistry.ts"
 import { answerClientError, answerStalledRequest, writeRawError } from "./clientErrors.ts"
 import { makeGuard } from "./connectionGuard.ts"
+import { type DemoRoutes, makeDemoRoutes } from "./demoRoutes.ts"
 import { type LifecycleSweeper, startSweeper } from "./lifecycleSweeper.ts"
 import { InFlightBudget } from "./requestBody.ts"
 import { handleRequest } from "./requestHandler.ts"
@@ -106,6 +107,8 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
     bodyStalled: (req, res, error) => answerStalledRequest(req, res, error, options.now())
   })
 
+  // Built once the server listens, since the signed URLs name its address.
+  let demoRoutes: DemoRoutes | undefined
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
@@ -117,7 +120,9 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
     },
     (req, res) => {
       guard.requestStarted(req, res)
-      const handling = handleRequest(req, res, deps).catch(onInternalError)
+      const handling = (demoRoutes === undefined ? Promise.resolve(false) : demoRoutes(req, res))
+        .then((answered) => (answered ? undefined : handleRequest(req, res, deps)))
+        .catch(onInternalError)
       inFlight.add(handling)
       void handling.finally(() => inFlight.delete(handling))
     }
@@ -165,5 +170,11 @@ export const start = async (input: LocalOssServerOptions, hooks: StartHooks = {}
   }
 
   const host = options.host.includes(":") ? `[${options.host}]` : options.host
-  return { url: `http://${host}:${port}`, host: options.host, port, store, sweepLifecycle: sweeper.sweep, close }
+  const url = `http://${host}:${port}`
+  if (options.demo !== undefined) {
+    const first = options.credentials === "anonymous" ? undefined : [...options.credentials][0]
+    const keys = first === undefined ? undefined : { accessKeyId: first[0], secretAccessKey: first[1] }
+    demoRoutes = makeDemoRoutes(options.demo, { url, region: options.region, keys })
+  }
+  return { url, host: options.host, port, store, sweepLifecycle: sweeper.sweep, close }
 }

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { type Dialect, type DialectLimits, ossLimits, s3Limits } from "@resumable-upload/core/Limits"
+import type { DemoOption } from "./demoOption.ts"
 
 /** @category models */
 export type StorageOption = { readonly kind: "directory"; readonly path: string } | { readonly kind: "memory" }
@@ -87,6 +88,8 @@ export interface LocalOssServerOptions {
   readonly clockSkewMaxMs?: number
   /** The server's clock in ms since the epoch; default `Date.now`. Tests inject one to age uploads or skew time. */
   readonly now?: () => number
+  /** Serve the demo page at `/_demo/` and signing endpoints at `/_sign/{s3,oss}` (demoOption.ts). */
+  readonly demo?: DemoOption
 }
 
 /** Options with every default filled in. @category models */
@@ -106,6 +109,7 @@ export interface ResolvedOptions {
   readonly storeLimitsByDialect: Readonly<Record<Dialect, DialectLimits>>
   readonly clockSkewMaxMs: number
   readonly now: () => number
+  readonly demo: DemoOption | undefined
 }
 
 const MiB = 1024 * 1024
@@ -210,6 +214,7 @@ export const resolveOptions = (options: LocalOssServerOptions): ResolvedOptions 
     storeLimits,
     storeLimitsByDialect: { oss: storeLimits, s3: storeLimitsOf(s3Limits) },
     clockSkewMaxMs: positive("clockSkewMaxMs", options.clockSkewMaxMs ?? 15 * 60_000),
-    now: options.now ?? Date.now
+    now: options.now ?? Date.now,
+    demo: options.demo
   }
 }

@@ -22,6 +22,11 @@ export interface HasherShape {
   readonly md5: () => IncrementalHash<Uint8Array>
   /** A fresh CRC-64/XZ state; `digest` returns the finalized CRC. */
   readonly crc64: () => IncrementalHash<bigint>
+  /**
+   * Both digests of a whole part, off the caller's thread (a browser's Web Worker), so a page stays responsive;
+   * when absent, parts are hashed with `md5` and `crc64` right here. Must not keep or detach `bytes`.
+   */
+  readonly digestPart?: (bytes: Uint8Array) => Promise<PartDigest>
 }
 
 /** @category services */
@@ -44,10 +49,14 @@ export interface PartDigest {
   readonly crc64: bigint
 }
 
-/** MD5 and CRC-64 of a buffer in one call. @category utils */
+/** MD5 and CRC-64 of a buffer in one call (the hasher's `digestPart` when it has one). @category utils */
 export const digestPart = (bytes: Uint8Array): Effect.Effect<PartDigest, never, Hasher> =>
   Effect.gen(function* () {
     const hasher = yield* Hasher
+    if (hasher.digestPart !== undefined) {
+      const offThread = hasher.digestPart
+      return yield* Effect.promise(() => offThread(bytes))
+    }
     const md5 = hasher.md5()
     const crc = hasher.crc64()
     md5.update(bytes)

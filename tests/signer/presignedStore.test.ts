@@ -108,6 +108,35 @@ describe("presigned stores: the page holds no keys", () => {
   )
 
   it(
+    "fails with SignerRefused, once and naming the rule, when a signer function answers the endpoint's refusal",
+    () =>
+      withServer({ credentials, dialect: "oss" }, async (server) => {
+        let asked = 0
+        const failure = await upload({
+          store: ossStore({
+            endpoint: server.url,
+            region: "cn-hangzhou",
+            signer: async () => {
+              asked += 1
+              return { error: "PolicyRefused", rule: "keyPrefix", message: 'key must start with "mine/"' }
+            }
+          }),
+          ...fileOf(6 * mib),
+          bucket,
+          key: "uploads/x.bin",
+          partSizeBytes
+        }).done.then(
+          () => undefined,
+          (e: unknown) => e as { cause?: { code?: string; message?: string } }
+        )
+        assert.strictEqual(failure?.cause?.code, "SignerRefused")
+        assert.include(failure?.cause?.message, '(403, rule keyPrefix): key must start with "mine/"')
+        assert.strictEqual(asked, 1, "a refusal is not retried")
+      }),
+    60_000
+  )
+
+  it(
     "fails the upload with SignerRefused naming the rule when the policy refuses",
     () =>
       withServer({ credentials, dialect: "s3" }, async (server) => {

@@ -22,6 +22,12 @@ export interface ProxyEntry {
   requestBytes: number
   allowOrigin: string | undefined
   exposeHeaders: string | undefined
+  /**
+   * Order of events at the proxy (one counter for all entries): when the request arrived, and when it ended (the
+   * store's answer arrived, or the client went away first). Lets a test count requests in flight at once exactly.
+   */
+  readonly arrivedSeq: number
+  endedSeq: number | undefined
 }
 
 export interface CountingProxy {
@@ -37,11 +43,30 @@ export interface CountingProxy {
 
 const one = (value: string | Array<string> | undefined) => (Array.isArray(value) ? value.join(", ") : value)
 
+/** Most entries `matching` in flight at once (from their arrival to their end, see {@link ProxyEntry}). */
+export const peakInFlight = (log: ReadonlyArray<ProxyEntry>, matching: (entry: ProxyEntry) => boolean): number => {
+  const events = log
+    .filter(matching)
+    .flatMap((e) => [
+      [e.arrivedSeq, 1],
+      [e.endedSeq ?? Number.MAX_SAFE_INTEGER, -1]
+    ])
+    .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))
+  let now = 0
+  let peak = 0
+  for (const [, delta] of events) {
+    now += delta ?? 0
+    peak = Math.max(peak, now)
+  }
+  return peak
+}
+
 /** Starts a proxy on 127.0.0.1 that forwards to `target` (`http://host:port`). */
 export const startCountingProxy = async (target: string): Promise<CountingProxy> => {
   const upstream = new URL(target)
   const agent = new http.Agent({ keepAlive: true })
   const log: Array<ProxyEntry> = []
+  let seq = 0
   let holding: ((entry: ProxyEntry) => boolean) | undefined
   let held: Array<() => void> = []
   const server = http.createServer((req, res) => {
@@ -54,9 +79,14 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
       status: 0,
       requestBytes: 0,
       allowOrigin: undefined,
-      exposeHeaders: undefined
+      exposeHeaders: undefined,
+      arrivedSeq: seq++,
+      endedSeq: undefined
     }
     log.push(entry)
+    res.on("close", () => {
+      entry.endedSeq ??= seq++
+    })
     const forwardRequest = () => {
       const forward = http.request(
         {
@@ -68,6 +98,7 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
           headers: req.headers
         },
         (answer) => {
+          entry.endedSeq ??= seq++
           entry.status = answer.statusCode ?? 0
           entry.allowOrigin = one(answer.headers["access-control-allow-origin"])
           entry.exposeHeaders = one(answer.headers["access-control-expose-headers"])
