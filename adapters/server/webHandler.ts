@@ -40,7 +40,8 @@ export const serveWeb = async (
   const request = new Request(`${origin}${req.url ?? "/"}`, {
     method,
     headers,
-    ...(method === "GET" || method === "HEAD" ? {} : { body })
+    // A copy on its own ArrayBuffer: what `BodyInit` accepts under Deno's stricter DOM types.
+    ...(method === "GET" || method === "HEAD" ? {} : { body: body.slice() })
   })
   const response = await handler(request)
   res.writeHead(response.status, Object.fromEntries(response.headers))
