@@ -8,7 +8,7 @@
 import type { Dialect } from "@resumable-upload/core/Limits"
 import { encodeUrlKey } from "@resumable-upload/http/UriEncoding"
 import { renderXmlDocument, type XmlElement } from "@resumable-upload/http/XmlText"
-import { localOwner } from "./listingDocument.ts"
+import { ownerElement } from "./listingDocument.ts"
 import { namespaced } from "./s3Xml.ts"
 
 /** @category models */
@@ -16,14 +16,6 @@ export interface ListedBucket {
   readonly name: string
   readonly createdAtMs: number
 }
-
-const owner: XmlElement = [
-  "Owner",
-  [
-    ["ID", localOwner.id],
-    ["DisplayName", localOwner.displayName]
-  ]
-]
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString()
 
@@ -44,7 +36,7 @@ export const listBucketsXml = (
         ]
       ]
     )
-    return namespaced(["ListAllMyBucketsResult", [owner, ["Buckets", listed]]])
+    return namespaced(["ListAllMyBucketsResult", [ownerElement, ["Buckets", listed]]])
   }
   const listed = buckets.map(
     (bucket): XmlElement => [
@@ -60,7 +52,7 @@ export const listBucketsXml = (
       ]
     ]
   )
-  return renderXmlDocument(["ListAllMyBucketsResult", [owner, ["Buckets", listed]]])
+  return renderXmlDocument(["ListAllMyBucketsResult", [ownerElement, ["Buckets", listed]]])
 }
 
 /** S3: empty, which clients read as us-east-1 (the region this server's S3 dialect claims). @category encoding */

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { encodeUrlKey } from "@resumable-upload/http/UriEncoding"
+import type { XmlElement } from "@resumable-upload/http/XmlText"
 import type { ListPage } from "./objectListing.ts"
 
 /** @category models */
@@ -37,3 +38,16 @@ export const keyText =
 
 /** The one owner every local object has. @category constants */
 export const localOwner = { id: "local", displayName: "local" } as const
+
+/** The `Owner` element both dialects write for it. @category constants */
+export const ownerElement: XmlElement = [
+  "Owner",
+  [
+    ["ID", localOwner.id],
+    ["DisplayName", localOwner.displayName]
+  ]
+]
+
+/** The page's `CommonPrefixes`, one element per prefix, in both dialects. @category utils */
+export const commonPrefixElements = (document: ListingDocument): ReadonlyArray<XmlElement> =>
+  document.page.commonPrefixes.map((prefix): XmlElement => ["CommonPrefixes", [["Prefix", keyText(document)(prefix)]]])

@@ -7,15 +7,7 @@
  * @since 0.1.0
  */
 import { presentElements, renderXmlDocument, type XmlElement } from "@resumable-upload/http/XmlText"
-import { keyText, type ListingDocument, localOwner } from "./listingDocument.ts"
-
-const owner: XmlElement = [
-  "Owner",
-  [
-    ["ID", localOwner.id],
-    ["DisplayName", localOwner.displayName]
-  ]
-]
+import { commonPrefixElements, keyText, type ListingDocument, ownerElement } from "./listingDocument.ts"
 
 const contents = (document: ListingDocument, withOwner: boolean): ReadonlyArray<XmlElement> => {
   const key = keyText(document)
@@ -29,14 +21,11 @@ const contents = (document: ListingDocument, withOwner: boolean): ReadonlyArray<
         ["Type", entry.etag.includes("-") ? "Multipart" : "Normal"],
         ["Size", String(entry.sizeBytes)],
         ["StorageClass", entry.storageClass ?? "Standard"],
-        ...(withOwner ? [owner] : [])
+        ...(withOwner ? [ownerElement] : [])
       ]
     ]
   )
 }
-
-const commonPrefixes = (document: ListingDocument): ReadonlyArray<XmlElement> =>
-  document.page.commonPrefixes.map((prefix): XmlElement => ["CommonPrefixes", [["Prefix", keyText(document)(prefix)]]])
 
 const v1 = (document: ListingDocument): ReadonlyArray<XmlElement> => {
   const key = keyText(document)
@@ -52,7 +41,7 @@ const v1 = (document: ListingDocument): ReadonlyArray<XmlElement> => {
     // OSS sends NextMarker whenever the listing is truncated, delimiter or not.
     ...presentElements([["NextMarker", page.isTruncated ? key(page.last ?? "") : undefined]]),
     ...contents(document, true),
-    ...commonPrefixes(document)
+    ...commonPrefixElements(document)
   ]
 }
 
@@ -73,7 +62,7 @@ const v2 = (document: ListingDocument): ReadonlyArray<XmlElement> => {
     ...presentElements([["NextContinuationToken", document.nextContinuationToken]]),
     ["KeyCount", String(page.contents.length + page.commonPrefixes.length)],
     ...contents(document, document.fetchOwner),
-    ...commonPrefixes(document)
+    ...commonPrefixElements(document)
   ]
 }
 

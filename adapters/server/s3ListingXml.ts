@@ -7,16 +7,8 @@
  * @since 0.1.0
  */
 import { presentElements, type XmlElement } from "@resumable-upload/http/XmlText"
-import { keyText, type ListingDocument, localOwner } from "./listingDocument.ts"
+import { commonPrefixElements, keyText, type ListingDocument, ownerElement } from "./listingDocument.ts"
 import { namespaced, s3Etag } from "./s3Xml.ts"
-
-const owner: XmlElement = [
-  "Owner",
-  [
-    ["ID", localOwner.id],
-    ["DisplayName", localOwner.displayName]
-  ]
-]
 
 const contents = (document: ListingDocument, withOwner: boolean): ReadonlyArray<XmlElement> => {
   const key = keyText(document)
@@ -29,14 +21,11 @@ const contents = (document: ListingDocument, withOwner: boolean): ReadonlyArray<
         ["ETag", s3Etag(entry.etag)],
         ["Size", String(entry.sizeBytes)],
         ["StorageClass", entry.storageClass ?? "STANDARD"],
-        ...(withOwner ? [owner] : [])
+        ...(withOwner ? [ownerElement] : [])
       ]
     ]
   )
 }
-
-const commonPrefixes = (document: ListingDocument): ReadonlyArray<XmlElement> =>
-  document.page.commonPrefixes.map((prefix): XmlElement => ["CommonPrefixes", [["Prefix", keyText(document)(prefix)]]])
 
 const v1 = (document: ListingDocument): ReadonlyArray<XmlElement> => {
   const key = keyText(document)
@@ -55,7 +44,7 @@ const v1 = (document: ListingDocument): ReadonlyArray<XmlElement> => {
     // S3 sends NextMarker only with a delimiter; without one the last key is the next marker.
     ...presentElements([["NextMarker", hasDelimiter && page.isTruncated ? key(page.last ?? "") : undefined]]),
     ...contents(document, true),
-    ...commonPrefixes(document)
+    ...commonPrefixElements(document)
   ]
 }
 
@@ -76,7 +65,7 @@ const v2 = (document: ListingDocument): ReadonlyArray<XmlElement> => {
     ["IsTruncated", String(page.isTruncated)],
     ...presentElements([["NextContinuationToken", document.nextContinuationToken]]),
     ...contents(document, document.fetchOwner),
-    ...commonPrefixes(document)
+    ...commonPrefixElements(document)
   ]
 }
 

@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
+import { S3Client } from "@aws-sdk/client-s3"
 import { afterAll, beforeAll, describe, it } from "@effect/vitest"
 import { type CliCommand, prepareCli } from "./cliBundle.ts"
-import { listingScenario } from "./cliListingScenario.ts"
+import { listingScenario, putManyWith } from "./cliListingScenario.ts"
 import { type CliRun, freePort, type Launcher, makeLauncher } from "./cliProcess.ts"
 
 const keys = { accessKeyId: "habits-key", secretAccessKey: "habits-secret" }
@@ -57,13 +57,7 @@ describe("resumable-upload CLI habits against the local server", () => {
       },
       bucket,
       dir: join(root, "listing"),
-      putMany: async (names) => {
-        for (let i = 0; i < names.length; i += 50) {
-          await Promise.all(
-            names.slice(i, i + 50).map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "x" })))
-          )
-        }
-      }
+      putMany: putManyWith(s3, bucket)
     })
   }, 300_000)
 })

@@ -15,11 +15,11 @@ import { randomBytes } from "node:crypto"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { GetObjectAclCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
+import { GetObjectAclCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3"
 import { afterAll, afterEach, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type MotoServer, motoCredentials, motoGate, startMoto } from "../support/moto.ts"
 import { type CliCommand, prepareCli } from "./cliBundle.ts"
-import { listingScenario } from "./cliListingScenario.ts"
+import { listingScenario, putManyWith } from "./cliListingScenario.ts"
 import { type Launcher, makeLauncher } from "./cliProcess.ts"
 
 const env = {
@@ -76,13 +76,7 @@ describe.skipIf(!up)("resumable-upload CLI habits against moto", () => {
       env,
       bucket,
       dir: inDir("listing"),
-      putMany: async (keys) => {
-        for (let i = 0; i < keys.length; i += 50) {
-          await Promise.all(
-            keys.slice(i, i + 50).map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "x" })))
-          )
-        }
-      }
+      putMany: putManyWith(s3, bucket)
     })
   }, 300_000)
 

@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
+import { S3Client } from "@aws-sdk/client-s3"
 import { afterAll, afterEach, beforeAll, describe, it } from "@effect/vitest"
 import { rgwCredentials, rgwEndpoint, rgwGate, uniqueBucket } from "../support/rgw.ts"
 import { type CliCommand, prepareCli } from "./cliBundle.ts"
-import { listingScenario } from "./cliListingScenario.ts"
+import { listingScenario, putManyWith } from "./cliListingScenario.ts"
 import { type Launcher, makeLauncher } from "./cliProcess.ts"
 
 const up = await rgwGate("the CLI's ls and rm against Ceph RGW")
@@ -56,13 +56,7 @@ describe.skipIf(!up)("resumable-upload CLI habits against Ceph RGW", () => {
       },
       bucket,
       dir: join(root, "listing"),
-      putMany: async (keys) => {
-        for (let i = 0; i < keys.length; i += 50) {
-          await Promise.all(
-            keys.slice(i, i + 50).map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "x" })))
-          )
-        }
-      }
+      putMany: putManyWith(s3, bucket)
     })
   }, 300_000)
 })

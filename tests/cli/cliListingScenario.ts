@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3"
 import { assert } from "@effect/vitest"
 import type { CliCommand } from "./cliBundle.ts"
 import type { Launcher } from "./cliProcess.ts"
@@ -27,6 +28,17 @@ export interface ListingStore {
   /** Puts many small objects directly (SDK), so `rm -r` has more than one batch to delete. */
   readonly putMany: (keys: ReadonlyArray<string>) => Promise<void>
 }
+
+/** `putMany` through the AWS SDK: one-byte objects, 50 PUTs at a time. */
+export const putManyWith =
+  (s3: S3Client, bucket: string) =>
+  async (keys: ReadonlyArray<string>): Promise<void> => {
+    for (let i = 0; i < keys.length; i += 50) {
+      await Promise.all(
+        keys.slice(i, i + 50).map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "x" })))
+      )
+    }
+  }
 
 export const listingScenario = async (store: ListingStore): Promise<void> => {
   const { launcher, bucket, dir } = store
