@@ -3,8 +3,8 @@
  * made and checked before anything is sent; then files go `--parallel` at a time through the upload engine (a file
  * of one part is one PutObject, a larger one a resumable multipart upload), every request of every file under one
  * limit (RequestLimit.ts). Multipart files go one at a time, so memory stays about 2 × parallel × part size.
- * Each finished file is journalled (BatchJournal.ts): a rerun after a kill skips them, and the file that was in
- * flight resumes from its own checkpoint. A failed file does not stop the others; the summary lists it, exit code 1.
+ * Each finished file is journalled (BatchJournal.ts): a rerun after a kill skips them, the file that was in
+ * flight resumes from its own checkpoint, and an upload a kill orphaned is aborted (OrphanSweep.ts). A failed file does not stop the others; the summary lists it, exit code 1.
  *
  * @since 0.2.0
  */
@@ -29,6 +29,7 @@ import * as BatchSummary from "./BatchSummary.ts"
 import { ExitCode, line, UsageError } from "./CliErrors.ts"
 import * as FailureReport from "./FailureReport.ts"
 import { contentTypeFor, resolveAttributes } from "./ObjectAttributes.ts"
+import { sweepOrphans } from "./OrphanSweep.ts"
 import type { PutOptions } from "./PutCommand.ts"
 import * as RequestLimit from "./RequestLimit.ts"
 import * as SkipUnchanged from "./SkipUnchanged.ts"
@@ -181,11 +182,30 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
           onProgress: (p) => progress.committed(file.key, p.committedBytes),
           onNotice: (n) => say("notice", { key: file.key, ...n }, `${file.key}: ${noticeText(n)}`)
         })
-        const outcome = yield* Effect.result(file.sizeBytes > partSizeBytes ? multipartGate.withPermit(run) : run)
+        const multipart = file.sizeBytes > partSizeBytes
+        if (multipart) journal.recordIntent(fingerprint, Date.now())
+        const outcome = yield* Effect.result(multipart ? multipartGate.withPermit(run) : run)
         if (outcome._tag === "Failure") return yield* failed(file, outcome.failure.message)
         // Nothing pauses or cancels a batch's uploads, so anything but Completed is a broken invariant.
         if (outcome.success._tag !== "Completed")
           return yield* Effect.die(`upload of ${file.path} ended ${outcome.success._tag}`)
+        const startedMs = journal.intents.get(fingerprint)
+        if (startedMs !== undefined) {
+          const swept = yield* Effect.result(sweepOrphans(target.bucket, file.key, startedMs))
+          // The file is stored either way; an upload left behind is what `uploads gc` is for, so it is only said.
+          if (swept._tag === "Failure")
+            say(
+              "notice",
+              { key: file.key },
+              `${file.key}: could not look for uploads an earlier run orphaned: ${swept.failure.message}`
+            )
+          else if (swept.success > 0)
+            say(
+              "orphans-aborted",
+              { key: file.key, count: swept.success },
+              `${file.key}: aborted ${swept.success} upload${swept.success === 1 ? "" : "s"} an earlier killed run left`
+            )
+        }
         journal.record(fingerprint)
         uploaded++
         uploadedBytes += file.sizeBytes
