@@ -2,18 +2,23 @@
  * The batch checkpoint of `cp -r` (BatchJournal.ts) on a real directory: done files survive a reopen, a torn last
  * line (a kill mid-append) costs only that file, files changed or gone since are dropped so the journal stays one
  * line per planned file at most, another batch never reads this one's lines, and `remove` leaves nothing behind.
- * Also the global request limit (RequestLimit.ts) over the simulated store: many concurrent callers, never more
- * than the permits in flight.
+ * Also the global request limit (RequestLimit.ts): many concurrent callers, never more than the permits in flight;
+ * and the sweep of uploads a kill orphaned (OrphanSweep.ts) on the local server.
  */
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as Layer from "effect/Layer"
 import * as Semaphore from "effect/Semaphore"
 import * as BatchJournal from "../../adapters/cli/BatchJournal.ts"
+import { clockSkewMarginMs, sweepOrphans } from "../../adapters/cli/OrphanSweep.ts"
 import * as RequestLimit from "../../adapters/cli/RequestLimit.ts"
-import type { ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
+import { s3Store } from "../../adapters/s3/s3Store.ts"
+import * as LocalOssServer from "../../adapters/server/LocalOssServer.ts"
+import { ObjectStore, type ObjectStoreShape } from "../../core/ports/ObjectStore.ts"
 
 const root = mkdtempSync(join(tmpdir(), "batch-journal-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -92,5 +97,58 @@ describe("request limit", () => {
     assert.strictEqual(concurrentMax, 3)
     assert.strictEqual(gauge.maxInFlight, 3)
     assert.strictEqual(gauge.inFlight, 0)
+  })
+})
+
+describe("orphan sweep", () => {
+  it("aborts the uploads of exactly the key started since the intent, and none started long before", async () => {
+    const keys = { accessKeyId: "sweep", accessKeySecret: "sweep-secret" }
+    const server = await LocalOssServer.start({ storage: { kind: "memory" }, credentials: [keys], dialect: "s3" })
+    try {
+      const store = s3Store({
+        endpoint: server.url,
+        accessKeyId: keys.accessKeyId,
+        secretAccessKey: keys.accessKeySecret
+      }).pipe(Layer.provide(FetchHttpClient.layer))
+      const run = <A>(effect: Effect.Effect<A, unknown, ObjectStore>) =>
+        Effect.runPromise(Effect.provide(effect, store))
+      const bucket = "sweep"
+      await run(
+        Effect.flatMap(ObjectStore, (s) =>
+          Effect.all([
+            s.initiate({ bucket, key: "a/big.bin" }),
+            s.initiate({ bucket, key: "a/big.bin" }),
+            s.initiate({ bucket, key: "a/big.bin.other" })
+          ])
+        )
+      )
+      // An intent far in the future: the uploads are older than it by more than the margin, so not ours.
+      assert.strictEqual(await run(sweepOrphans(bucket, "a/big.bin", Date.now() + 2 * clockSkewMarginMs)), 0)
+      assert.strictEqual(await run(sweepOrphans(bucket, "a/big.bin", Date.now() - 1000)), 2)
+      const left = await run(Effect.flatMap(ObjectStore, (s) => s.listUploads({ bucket })))
+      assert.deepStrictEqual(
+        left.uploads.map((u) => u.key),
+        ["a/big.bin.other"]
+      )
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("batch journal intents", () => {
+  it("a multipart file's first start is kept across reopens and compaction, only while it is planned", () => {
+    const dir = join(root, "intents")
+    const first = BatchJournal.open(dir, identity, new Set(fingerprints))
+    first.recordIntent(fingerprints[3] as string, 1234)
+    first.recordIntent(fingerprints[4] as string, 5678)
+    first.record(fingerprints[0] as string)
+    const second = BatchJournal.open(dir, identity, new Set(fingerprints.slice(0, 4)))
+    assert.deepStrictEqual([...second.intents], [[fingerprints[3], 1234]])
+    second.recordIntent(fingerprints[3] as string, 9999) // a later start does not move the first
+    const third = BatchJournal.open(dir, identity, new Set(fingerprints))
+    assert.strictEqual(third.intents.get(fingerprints[3] as string), 1234)
+    assert.isFalse(third.intents.has(fingerprints[4] as string), "dropped while it was not planned")
+    assert.deepStrictEqual([...third.done], [fingerprints[0]])
   })
 })
