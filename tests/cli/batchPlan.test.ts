@@ -2,11 +2,11 @@
  * The plan of `cp -r` (BatchPlan.ts) over real directory trees in a temp dir: keys are prefix + relative path with
  * `/`, names needing escapes stay as they are, empty files are planned and empty directories counted, the filters
  * match names at any depth or relative paths, symlinks are skipped (and counted) unless followed, loops are cut,
- * and a key the store refuses fails the plan naming its file. Also the skip-unchanged verdicts (SkipUnchanged.ts)
- * and the batch progress line (BatchProgress.ts).
+ * and a key the store refuses fails the plan naming its file. Also the skip-unchanged verdicts (SkipUnchanged.ts),
+ * the batch progress line (BatchProgress.ts), and, in-process, `--dry-run` and the usage errors of `cp -r`.
  */
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as BatchPlan from "../../adapters/cli/BatchPlan.ts"
 import * as BatchProgress from "../../adapters/cli/BatchProgress.ts"
+import { run } from "../../adapters/cli/main.ts"
 import * as SkipUnchanged from "../../adapters/cli/SkipUnchanged.ts"
 import * as Crc64 from "../../core/Crc64.ts"
 
@@ -172,5 +173,63 @@ describe("batch progress", () => {
     p.end()
     assert.deepStrictEqual(p.counts(), { files: 2, totalFiles: 3, bytes: 150, totalBytes: 300, skipped: 1, failed: 1 })
     assert.strictEqual(written.at(-1), "batch: 2/3 files, 150 B of 300 B, 1 skipped, 1 failed\n")
+  })
+})
+
+describe("cp -r on the command line, in-process", () => {
+  /** Runs the CLI with stdout and stderr captured. */
+  const cli = async (args: ReadonlyArray<string>) => {
+    let out = ""
+    const write = process.stdout.write.bind(process.stdout)
+    const writeErr = process.stderr.write.bind(process.stderr)
+    process.stdout.write = ((chunk: string) => {
+      out += chunk
+      return true
+    }) as typeof process.stdout.write
+    process.stderr.write = ((chunk: string) => {
+      out += chunk
+      return true
+    }) as typeof process.stderr.write
+    try {
+      return { code: await run(args), out }
+    } finally {
+      process.stdout.write = write
+      process.stderr.write = writeErr
+    }
+  }
+
+  it("--dry-run prints each file's key and the totals, and starts no store", async () => {
+    const dir = tree("dry", { "a.txt": "12", "sub/b c.bin": "345", "skip.tmp": "x" })
+    const dataDir = join(root, "dry-data")
+    const { code, out } = await cli([
+      "cp",
+      "-r",
+      dir,
+      "oss://bkt/up",
+      "--exclude",
+      "*.tmp",
+      "--dry-run",
+      "--data-dir",
+      dataDir
+    ])
+    assert.strictEqual(code, 0, out)
+    assert.include(out, `would upload ${join(dir, "a.txt")} → oss://bkt/up/a.txt (2 B)`)
+    assert.include(out, `would upload ${join(dir, "sub/b c.bin")} → oss://bkt/up/sub/b c.bin (3 B)`)
+    assert.include(out, "dry run: 2 files (5 B) to oss://bkt/up/; nothing was sent")
+    assert.include(out, "skipped: 1 file excluded by --include/--exclude")
+    assert.isFalse(existsSync(dataDir), "no embedded store was started")
+  })
+
+  it("batch flags without -r, a file with -r, and a prefix download are usage errors", async () => {
+    const dir = tree("usage", { "a.txt": "1" })
+    const noR = await cli(["cp", join(dir, "a.txt"), "oss://bkt/", "--exclude", "*.tmp"])
+    assert.strictEqual(noR.code, 2)
+    assert.include(noR.out, "--exclude applies to directory uploads; add -r/--recursive")
+    const file = await cli(["put", "-r", join(dir, "a.txt"), "oss://bkt/"])
+    assert.strictEqual(file.code, 2)
+    assert.include(file.out, "is a file (drop -r)")
+    const down = await cli(["cp", "-r", "oss://bkt/pre/", dir])
+    assert.strictEqual(down.code, 2)
+    assert.include(down.out, "downloading a prefix is not supported")
   })
 })
