@@ -18,6 +18,7 @@ import type { Notice } from "@resumable-upload/core/UploadMachine"
 import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
 import * as NodeFileByteSource from "@resumable-upload/node/NodeFileByteSource"
 import * as NodeHasher from "@resumable-upload/node/NodeHasher"
+import * as MemoryCheckpointStore from "@resumable-upload/portable/MemoryCheckpointStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Semaphore from "effect/Semaphore"
@@ -40,6 +41,9 @@ import { formatBytes, parseSizeBytes } from "./Units.ts"
 /** @category models */
 export type BatchOptions = Omit<PutOptions, "file" | "target"> &
   BatchFlags & { readonly source: string; readonly target: string }
+
+/** Past the 10 s after which a lock file that does not parse counts as stale (portable/FileLock.ts). */
+const lockRetryDelayMs = 11_000
 
 const noticeText = (n: Notice): string =>
   n._tag === "Resumed"
@@ -184,7 +188,13 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
         })
         const multipart = file.sizeBytes > partSizeBytes
         if (multipart) journal.recordIntent(fingerprint, Date.now())
-        const outcome = yield* Effect.result(multipart ? multipartGate.withPermit(run) : run)
+        // A one-part file has nothing to resume, so it keeps its checkpoint (and lock) in memory: no lock file a
+        // kill could leave half-written. A multipart file's lock a kill left unreadable is taken over once it is 10 s
+        // old, so a file refused as locked is tried once more after that.
+        const once = multipart ? multipartGate.withPermit(run) : run.pipe(Effect.provide(MemoryCheckpointStore.layer))
+        const outcome = yield* Effect.result(
+          once.pipe(Effect.catchTag("CheckpointLocked", () => Effect.andThen(Effect.sleep(lockRetryDelayMs), once)))
+        )
         if (outcome._tag === "Failure") return yield* failed(file, outcome.failure.message)
         // Nothing pauses or cancels a batch's uploads, so anything but Completed is a broken invariant.
         if (outcome.success._tag !== "Completed")
