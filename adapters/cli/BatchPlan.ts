@@ -153,28 +153,3 @@ export const plan = (options: PlanOptions): Effect.Effect<BatchPlan, UsageError>
       otherSkipped: counts.other
     })
   })
-
-/** The plan's skipped entries, one phrase each, for the summary; empty when nothing was skipped. @category formatters */
-export const skippedNotes = (p: BatchPlan): ReadonlyArray<string> => {
-  const n = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`])
-  return [
-    ...n(p.excluded, "file excluded by --include/--exclude", "files excluded by --include/--exclude"),
-    ...n(
-      p.symlinksSkipped,
-      "symlink not followed (--follow-symlinks follows)",
-      "symlinks not followed (--follow-symlinks follows)"
-    ),
-    ...n(p.brokenSymlinks, "broken symlink", "broken symlinks"),
-    ...n(
-      p.loopsSkipped,
-      "directory reached twice through a symlink (loop), walked once",
-      "directories reached twice through symlinks (loops), walked once"
-    ),
-    ...n(
-      p.emptyDirectories,
-      "empty directory (object stores keep no directories)",
-      "empty directories (object stores keep no directories)"
-    ),
-    ...n(p.otherSkipped, "special file (socket, FIFO or device)", "special files (sockets, FIFOs or devices)")
-  ]
-}

@@ -4,7 +4,7 @@
  * of one part is one PutObject, a larger one a resumable multipart upload), every request of every file under one
  * limit (RequestLimit.ts). Multipart files go one at a time, so memory stays about 2 × parallel × part size.
  * Each finished file is journalled (BatchJournal.ts): a rerun after a kill skips them, the file that was in
- * flight resumes from its own checkpoint, and an upload a kill orphaned is aborted (OrphanSweep.ts). A failed file does not stop the others; the summary lists it, exit code 1.
+ * flight resumes from its own checkpoint, and an upload a kill orphaned is aborted (BatchFileUpload.ts). A failed file does not stop the others; the summary lists it, exit code 1.
  *
  * @since 0.2.0
  */
@@ -13,15 +13,12 @@ import { statSync } from "node:fs"
 import { resolve } from "node:path"
 import { defaultPartSizeBytes } from "@resumable-upload/core/Limits"
 import { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
-import { resumableUpload } from "@resumable-upload/core/ResumableUpload"
-import type { Notice } from "@resumable-upload/core/UploadMachine"
 import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
-import * as NodeFileByteSource from "@resumable-upload/node/NodeFileByteSource"
 import * as NodeHasher from "@resumable-upload/node/NodeHasher"
-import * as MemoryCheckpointStore from "@resumable-upload/portable/MemoryCheckpointStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Semaphore from "effect/Semaphore"
+import * as BatchFileUpload from "./BatchFileUpload.ts"
 import type { BatchFlags } from "./BatchFlags.ts"
 import * as BatchJournal from "./BatchJournal.ts"
 import * as BatchPlan from "./BatchPlan.ts"
@@ -29,11 +26,9 @@ import * as BatchProgress from "./BatchProgress.ts"
 import * as BatchSummary from "./BatchSummary.ts"
 import { ExitCode, line, UsageError } from "./CliErrors.ts"
 import * as FailureReport from "./FailureReport.ts"
-import { contentTypeFor, resolveAttributes } from "./ObjectAttributes.ts"
-import { sweepOrphans } from "./OrphanSweep.ts"
+import { resolveAttributes } from "./ObjectAttributes.ts"
 import type { PutOptions } from "./PutCommand.ts"
 import * as RequestLimit from "./RequestLimit.ts"
-import * as SkipUnchanged from "./SkipUnchanged.ts"
 import { resolveStore } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { formatBytes, parseSizeBytes } from "./Units.ts"
@@ -41,16 +36,6 @@ import { formatBytes, parseSizeBytes } from "./Units.ts"
 /** @category models */
 export type BatchOptions = Omit<PutOptions, "file" | "target"> &
   BatchFlags & { readonly source: string; readonly target: string }
-
-/** Past the 10 s after which a lock file that does not parse counts as stale (portable/FileLock.ts). */
-const lockRetryDelayMs = 11_000
-
-const noticeText = (n: Notice): string =>
-  n._tag === "Resumed"
-    ? `resuming upload ${n.uploadId}: ${n.trustedParts} parts already on the store`
-    : n._tag === "Restarted" || n._tag === "IntegrityUnverifiable" || n._tag === "StopDeferred"
-      ? n.message
-      : n._tag
 
 /** Runs the batch; resolves to the exit code. @category commands */
 export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, UsageError> =>
@@ -92,7 +77,7 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
       exclude: options.exclude,
       followSymlinks: options.followSymlinks
     })
-    const notes = BatchPlan.skippedNotes(plan)
+    const notes = BatchSummary.planNotes(plan)
     const where = Target.format({ ...target, key: prefix })
     if (options.dryRun) {
       for (const f of plan.files)
@@ -138,107 +123,36 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
     )
     progress.flush()
 
-    const multipartGate = yield* Semaphore.make(1)
-    const failures: Array<{ readonly path: string; readonly message: string }> = []
-    const unchanged: Array<string> = []
-    let earlier = 0
-    let uploaded = 0
-    let uploadedBytes = 0
-    const failed = (file: BatchPlan.PlannedFile, message: string) =>
-      Effect.sync(() => {
-        failures.push({ path: file.path, message })
-        progress.finished(file.key, file.sizeBytes, "failed")
-        say("file-failed", { file: file.path, key: file.key, message }, `failed: ${file.path}: ${message}`)
-      })
-    const uploadOne = (file: BatchPlan.PlannedFile) =>
-      Effect.gen(function* () {
-        const fingerprint = BatchJournal.fingerprintOf(file)
-        if (journal.done.has(fingerprint)) {
-          earlier++
-          return progress.finished(file.key, file.sizeBytes, "skipped")
-        }
-        if (options.skipUnchanged) {
-          const info = yield* Effect.result(ObjectStore.use((s) => s.head({ bucket: target.bucket, key: file.key })))
-          if (info._tag === "Failure") return yield* failed(file, `HeadObject: ${info.failure.message}`)
-          const verdict = yield* SkipUnchanged.compare(file, info.success)
-          if (verdict._tag === "Unchanged") {
-            unchanged.push(file.relativePath)
-            journal.record(fingerprint)
-            return progress.finished(file.key, file.sizeBytes, "skipped")
-          }
-        }
-        const source = yield* Effect.result(NodeFileByteSource.make(file.path))
-        if (source._tag === "Failure") return yield* failed(file, source.failure.message)
-        const contentType = contentTypeFor(options.contentType, file.path)
-        const run = resumableUpload({
-          bucket: target.bucket,
-          key: file.key,
-          source: source.success,
-          partSizeBytes,
-          parallelism: options.parallel,
-          onUnresumable: options.onUnresumable,
-          ...attributes,
-          ...(contentType === undefined ? {} : { contentType }),
-          metadata: {
-            [SkipUnchanged.mtimeMetadataName]: SkipUnchanged.formatMtime(file.mtimeMs),
-            ...attributes.metadata
-          },
-          onProgress: (p) => progress.committed(file.key, p.committedBytes),
-          onNotice: (n) => say("notice", { key: file.key, ...n }, `${file.key}: ${noticeText(n)}`)
-        })
-        const multipart = file.sizeBytes > partSizeBytes
-        if (multipart) journal.recordIntent(fingerprint, Date.now())
-        // A one-part file has nothing to resume, so it keeps its checkpoint (and lock) in memory: no lock file a
-        // kill could leave half-written. A multipart file's lock a kill left unreadable is taken over once it is 10 s
-        // old, so a file refused as locked is tried once more after that.
-        const once = multipart ? multipartGate.withPermit(run) : run.pipe(Effect.provide(MemoryCheckpointStore.layer))
-        const outcome = yield* Effect.result(
-          once.pipe(Effect.catchTag("CheckpointLocked", () => Effect.andThen(Effect.sleep(lockRetryDelayMs), once)))
-        )
-        if (outcome._tag === "Failure") return yield* failed(file, outcome.failure.message)
-        // Nothing pauses or cancels a batch's uploads, so anything but Completed is a broken invariant.
-        if (outcome.success._tag !== "Completed")
-          return yield* Effect.die(`upload of ${file.path} ended ${outcome.success._tag}`)
-        const startedMs = journal.intents.get(fingerprint)
-        if (startedMs !== undefined) {
-          const swept = yield* Effect.result(sweepOrphans(target.bucket, file.key, startedMs))
-          // The file is stored either way; an upload left behind is what `uploads gc` is for, so it is only said.
-          if (swept._tag === "Failure")
-            say(
-              "notice",
-              { key: file.key },
-              `${file.key}: could not look for uploads an earlier run orphaned: ${swept.failure.message}`
-            )
-          else if (swept.success > 0)
-            say(
-              "orphans-aborted",
-              { key: file.key, count: swept.success },
-              `${file.key}: aborted ${swept.success} upload${swept.success === 1 ? "" : "s"} an earlier killed run left`
-            )
-        }
-        journal.record(fingerprint)
-        uploaded++
-        uploadedBytes += file.sizeBytes
-        progress.finished(file.key, file.sizeBytes, "uploaded")
-      })
+    const tally: BatchFileUpload.Tally = { earlier: 0, uploaded: 0, uploadedBytes: 0, unchanged: [], failures: [] }
+    const step: BatchFileUpload.FileStep = {
+      bucket: target.bucket,
+      partSizeBytes,
+      parallel: options.parallel,
+      onUnresumable: options.onUnresumable,
+      attributes,
+      contentTypeFlag: options.contentType,
+      skipUnchanged: options.skipUnchanged,
+      journal,
+      progress,
+      multipartGate: yield* Semaphore.make(1),
+      say,
+      tally
+    }
+    const uploadOne = (file: BatchPlan.PlannedFile) => BatchFileUpload.uploadFile(step, file)
     yield* Effect.forEach(plan.files, uploadOne, { concurrency: options.parallel, discard: true }).pipe(
       Effect.provide(services)
     )
     progress.end()
     const outcome: BatchSummary.BatchOutcome = {
       target: where,
-      uploaded,
-      uploadedBytes,
-      earlier,
-      unchanged,
-      failures,
+      ...tally,
       planNotes: notes,
       rerun: FailureReport.commandLine(process.argv.slice(2))
     }
     if (mode === "json")
       line(JSON.stringify({ event: "batch-done", ...outcome, maxRequestsInFlight: gauge.maxInFlight }))
     else for (const text of BatchSummary.render(outcome)) line(text)
-    if (failures.length > 0) return ExitCode.failed
+    if (tally.failures.length > 0) return ExitCode.failed
     journal.remove()
     return ExitCode.ok
   }).pipe(Effect.scoped)

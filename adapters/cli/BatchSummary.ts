@@ -6,6 +6,7 @@
  * @since 0.2.0
  */
 
+import type { BatchPlan } from "./BatchPlan.ts"
 import { formatBytes } from "./Units.ts"
 
 /** Failed files listed by name, then counted: the reasons repeat, and the exit code already says "failed". */
@@ -21,7 +22,7 @@ export interface BatchOutcome {
   readonly earlier: number
   readonly unchanged: ReadonlyArray<string>
   readonly failures: ReadonlyArray<{ readonly path: string; readonly message: string }>
-  /** From the plan (BatchPlan.skippedNotes). */
+  /** From the plan ({@link planNotes}). */
   readonly planNotes: ReadonlyArray<string>
   readonly rerun: string
 }
@@ -45,4 +46,29 @@ export const render = (o: BatchOutcome): ReadonlyArray<string> => {
     lines.push(`  the others are stored; run the same command again to retry the failed ones:\n    ${o.rerun}`)
   }
   return lines
+}
+
+/** The plan's skipped entries, one phrase each, for the summary; empty when nothing was skipped. @category formatters */
+export const planNotes = (p: BatchPlan): ReadonlyArray<string> => {
+  const n = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`])
+  return [
+    ...n(p.excluded, "file excluded by --include/--exclude", "files excluded by --include/--exclude"),
+    ...n(
+      p.symlinksSkipped,
+      "symlink not followed (--follow-symlinks follows)",
+      "symlinks not followed (--follow-symlinks follows)"
+    ),
+    ...n(p.brokenSymlinks, "broken symlink", "broken symlinks"),
+    ...n(
+      p.loopsSkipped,
+      "directory reached twice through a symlink (loop), walked once",
+      "directories reached twice through symlinks (loops), walked once"
+    ),
+    ...n(
+      p.emptyDirectories,
+      "empty directory (object stores keep no directories)",
+      "empty directories (object stores keep no directories)"
+    ),
+    ...n(p.otherSkipped, "special file (socket, FIFO or device)", "special files (sockets, FIFOs or devices)")
+  ]
 }

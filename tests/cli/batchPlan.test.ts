@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as BatchPlan from "../../adapters/cli/BatchPlan.ts"
 import * as BatchProgress from "../../adapters/cli/BatchProgress.ts"
+import * as BatchSummary from "../../adapters/cli/BatchSummary.ts"
 import { run } from "../../adapters/cli/main.ts"
 import * as SkipUnchanged from "../../adapters/cli/SkipUnchanged.ts"
 import * as Crc64 from "../../core/Crc64.ts"
@@ -58,7 +59,7 @@ describe("batch plan", () => {
     assert.strictEqual(plan.files.find((f) => f.key === "pre/empty.bin")?.sizeBytes, 0)
     assert.strictEqual(plan.files.find((f) => f.key === "pre/a/b/deep.bin")?.relativePath, "a/b/deep.bin")
     assert.strictEqual(plan.emptyDirectories, 1)
-    assert.include(BatchPlan.skippedNotes(plan).join("\n"), "1 empty directory")
+    assert.include(BatchSummary.planNotes(plan).join("\n"), "1 empty directory")
     // A bare bucket means no prefix; a prefix without its slash gets one.
     assert.deepStrictEqual(keysOf(planOf({ ...options, root: dir, prefix: "" }))[0], "a/b/deep.bin")
     assert.strictEqual(BatchPlan.keyPrefixOf("photos"), "photos/")
@@ -91,7 +92,7 @@ describe("batch plan", () => {
     const skipped = planOf({ ...options, root: dir })
     assert.deepStrictEqual(keysOf(skipped), ["pre/other.txt", "pre/real/file.txt"])
     assert.strictEqual(skipped.symlinksSkipped, 3)
-    assert.include(BatchPlan.skippedNotes(skipped).join("\n"), "3 symlinks not followed")
+    assert.include(BatchSummary.planNotes(skipped).join("\n"), "3 symlinks not followed")
     const followed = planOf({ ...options, root: dir, followSymlinks: true })
     assert.deepStrictEqual(keysOf(followed), ["pre/other.txt", "pre/real/file.txt", "pre/real/link.txt"])
     assert.strictEqual(followed.files.find((f) => f.key === "pre/real/link.txt")?.sizeBytes, 2)
