@@ -43,6 +43,8 @@ export interface BatchPlan {
   readonly emptyDirectories: number
   /** Neither file nor directory (sockets, FIFOs, devices). */
   readonly otherSkipped: number
+  /** `skipDirectories` met in the walk. */
+  readonly stateDirectoriesSkipped: number
 }
 
 /** @category models */
@@ -53,12 +55,23 @@ export interface PlanOptions {
   readonly include: ReadonlyArray<string>
   readonly exclude: ReadonlyArray<string>
   readonly followSymlinks: boolean
+  /** Directories never walked: the CLI's own state (checkpoints, the embedded store's data) inside the source. */
+  readonly skipDirectories?: ReadonlyArray<string>
 }
 
 /** A pattern without `/` matches a file's name at any depth; one with `/` matches the relative path. */
 const matcherOf = (patterns: ReadonlyArray<string>) => {
   const compiled = patterns.map((p) => new Minimatch(p, { dot: true, matchBase: !p.includes("/") }))
   return (relativePath: string) => compiled.some((m) => m.match(relativePath))
+}
+
+/** A path's real path, or the path itself when it does not exist (a checkpoint directory not made yet). */
+const realOrSelf = (path: string): string => {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
 }
 
 /** `prefix` as a key prefix: empty stays empty, anything else ends in `/`. @category utils */
@@ -73,6 +86,8 @@ export const plan = (options: PlanOptions): Effect.Effect<BatchPlan, UsageError>
     const problems: Array<string> = []
     const counts = { excluded: 0, symlinksSkipped: 0, brokenSymlinks: 0, loopsSkipped: 0, emptyDirs: 0, other: 0 }
     const visited = new Set<string>()
+    const skipped = new Set((options.skipDirectories ?? []).map(realOrSelf))
+    let stateDirs = 0
     let tooMany = false
 
     // Depth-first with an explicit stack, so a deep tree cannot overflow the call stack.
@@ -100,6 +115,10 @@ export const plan = (options: PlanOptions): Effect.Effect<BatchPlan, UsageError>
         }
         if (stats.isDirectory()) {
           const real = realpathSync(path)
+          if (skipped.has(real)) {
+            stateDirs++
+            continue
+          }
           if (visited.has(real)) {
             counts.loopsSkipped++
             continue
@@ -150,6 +169,7 @@ export const plan = (options: PlanOptions): Effect.Effect<BatchPlan, UsageError>
       brokenSymlinks: counts.brokenSymlinks,
       loopsSkipped: counts.loopsSkipped,
       emptyDirectories: counts.emptyDirs,
-      otherSkipped: counts.other
+      otherSkipped: counts.other,
+      stateDirectoriesSkipped: stateDirs
     })
   })

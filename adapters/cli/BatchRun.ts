@@ -75,7 +75,9 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
       prefix,
       include: options.include,
       exclude: options.exclude,
-      followSymlinks: options.followSymlinks
+      followSymlinks: options.followSymlinks,
+      // `cp -r . oss://b/` must not upload its own journal, or the embedded store into itself.
+      skipDirectories: [resolve(options.checkpointDir), resolve(options.dataDir)]
     })
     const notes = BatchSummary.planNotes(plan)
     const where = Target.format({ ...target, key: prefix })

@@ -69,6 +69,11 @@ export const planNotes = (p: BatchPlan): ReadonlyArray<string> => {
       "empty directory (object stores keep no directories)",
       "empty directories (object stores keep no directories)"
     ),
+    ...n(
+      p.stateDirectoriesSkipped,
+      "directory of the CLI's own state (--checkpoint-dir, --data-dir)",
+      "directories of the CLI's own state (--checkpoint-dir, --data-dir)"
+    ),
     ...n(p.otherSkipped, "special file (socket, FIFO or device)", "special files (sockets, FIFOs or devices)")
   ]
 }

@@ -100,6 +100,25 @@ describe("batch plan", () => {
     assert.strictEqual(followed.brokenSymlinks, 1)
   })
 
+  it("the CLI's own state directories inside the source are never walked, even before they exist", () => {
+    const dir = tree("state", {
+      "a.txt": "1",
+      ".resumable-upload/checkpoints/batches/b.jsonl": "x",
+      ".resumable-upload/data/o": "y"
+    })
+    const plan = planOf({
+      ...options,
+      root: dir,
+      skipDirectories: [
+        join(dir, ".resumable-upload/checkpoints"),
+        join(dir, ".resumable-upload/data"),
+        join(dir, "nope")
+      ]
+    })
+    assert.deepStrictEqual(keysOf(plan), ["pre/a.txt"])
+    assert.include(BatchSummary.planNotes(plan).join("\n"), "2 directories of the CLI's own state")
+  })
+
   it("a key the store refuses fails the plan up front, naming the file", () => {
     const long = "n".repeat(250)
     const dir = tree("long", { [`${long}/${long}/${long}/${long}/${long}.txt`]: "x", "fine.txt": "y" })
