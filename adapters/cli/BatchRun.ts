@@ -37,6 +37,8 @@ import { formatBytes, parseSizeBytes } from "./Units.ts"
 export type BatchOptions = Omit<PutOptions, "file" | "target"> &
   BatchFlags & { readonly source: string; readonly target: string }
 
+const filesText = (n: number) => `${n} file${n === 1 ? "" : "s"}`
+
 /** Runs the batch; resolves to the exit code. @category commands */
 export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, UsageError> =>
   Effect.gen(function* () {
@@ -84,7 +86,7 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
     if (options.dryRun) {
       for (const f of plan.files)
         line(`would upload ${f.path} → ${Target.format({ ...target, key: f.key })} (${formatBytes(f.sizeBytes)})`)
-      line(`dry run: ${plan.files.length} files (${formatBytes(plan.totalBytes)}) to ${where}; nothing was sent`)
+      line(`dry run: ${filesText(plan.files.length)} (${formatBytes(plan.totalBytes)}) to ${where}; nothing was sent`)
       for (const note of notes) line(`  skipped: ${note}`)
       return ExitCode.ok
     }
@@ -121,7 +123,7 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
         totalBytes: plan.totalBytes,
         earlier: journal.done.size
       },
-      `uploading ${plan.files.length} files (${formatBytes(plan.totalBytes)}) from ${root} to ${where}\n  via ${store.description}${journal.done.size > 0 ? `\n  resuming the batch: ${journal.done.size} files done by an earlier run` : ""}`
+      `uploading ${filesText(plan.files.length)} (${formatBytes(plan.totalBytes)}) from ${root} to ${where}\n  via ${store.description}${journal.done.size > 0 ? `\n  resuming the batch: ${filesText(journal.done.size)} done by an earlier run` : ""}`
     )
     progress.flush()
 

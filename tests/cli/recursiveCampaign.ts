@@ -126,7 +126,7 @@ export const runRecursiveCampaign = async (
         run.signal("SIGKILL")
       }
       const result = await run.result(300_000)
-      if (/resuming the batch: \d+ files done/.test(result.stdout)) resumedRuns++
+      if (/resuming the batch: \d+ files? done/.test(result.stdout)) resumedRuns++
       if (result.signal === "SIGKILL") {
         kills++
         continue
