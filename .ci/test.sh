@@ -33,8 +33,8 @@
 # already answering at RGW_ENDPOINT (default http://127.0.0.1:7480); if it has to start one (data in .cache/rgw/,
 # in RAM), it stops that one again when the stage ends, pass or fail, and leaves any RGW it did not start alone.
 #
-# Environment (all passed through untouched): MUTATION (adds the mutation stage), KILL_CAMPAIGN=full and
-# HOSTILE_REQUESTS (full-size campaigns), SIM_SCENARIOS (read by the vitest simulation test),
+# Environment (all passed through untouched): MUTATION (adds the mutation stage), KILL_CAMPAIGN=full,
+# HOSTILE_REQUESTS and RECURSIVE_FILES=1000 (full-size campaigns; RECURSIVE_SEED replays a cp -r one), SIM_SCENARIOS (read by the vitest simulation test),
 # SIM_SCENARIOS_RUNTIMES (Deno and Chromium runs, default 1000), NODE22_VERSION, CHROMIUM_PATH, SIM_BROWSER_TIMEOUT_MS,
 # and ensure-rgw.sh's RGW_ENDPOINT, RGW_PORT, MON_PORT, RGW_DIR, RGW_ACCESS_KEY_ID, RGW_SECRET_ACCESS_KEY.
 # TEST_STAGES="typecheck lint" runs only the named stages (local use; the npm scripts use it).

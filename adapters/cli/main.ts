@@ -13,10 +13,13 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { type BatchFlags, batchFlags } from "./BatchFlags.ts"
+import { uploadDirectory } from "./BatchRun.ts"
 import * as BucketCommands from "./BucketCommands.ts"
-import { ExitCode, ServeError, type UsageError } from "./CliErrors.ts"
+import { ExitCode, ServeError, UsageError } from "./CliErrors.ts"
 import { env } from "./ConfigFile.ts"
 import * as CopyCommand from "./CopyCommand.ts"
+import { planCopy } from "./CopyPaths.ts"
 import * as ListCommand from "./ListCommand.ts"
 import * as ObjectCommands from "./ObjectCommands.ts"
 import { put } from "./PutCommand.ts"
@@ -45,22 +48,42 @@ const finish = (effect: Effect.Effect<number, UsageError>) =>
     )
   )
 
+/** The batch flags other than -r mean nothing for one file: say so rather than ignore them. */
+const batchOnly = (o: BatchFlags): Effect.Effect<void, UsageError> => {
+  const given = (["include", "exclude", "dryRun", "skipUnchanged", "followSymlinks"] as const).find((name) =>
+    Array.isArray(o[name]) ? (o[name] as ReadonlyArray<string>).length > 0 : o[name] === true
+  )
+  if (o.recursive || given === undefined) return Effect.void
+  const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+  return Effect.fail(new UsageError({ message: `--${flag} applies to directory uploads; add -r/--recursive` }))
+}
+
 const remoteText = "oss://bucket/key or s3://bucket/key; one ending in / (or a bare bucket) takes the file's name"
 const putCommand = Command.make(
   "put",
   {
     ...transferFlags,
-    file: Argument.String("file").pipe(Argument.withDescription("the file to upload")),
+    ...batchFlags,
+    file: Argument.String("file").pipe(Argument.withDescription("the file to upload (with -r, the directory)")),
     target: Argument.String("target").pipe(
       Argument.optional,
       Argument.map(Option.getOrUndefined),
       Argument.withDescription(`${remoteText} (default oss://uploads/<file name>)`)
     )
   },
-  (options) => finish(put(options))
+  (options) =>
+    finish(
+      batchOnly(options).pipe(
+        Effect.andThen(
+          options.recursive
+            ? uploadDirectory({ ...options, source: options.file, target: options.target ?? "oss://uploads/" })
+            : put(options)
+        )
+      )
+    )
 ).pipe(
   Command.withDescription(
-    "upload a file resumably (the same as cp FILE TARGET); Ctrl-C pauses, running it again resumes"
+    "upload a file resumably (the same as cp FILE TARGET), or with -r a directory; Ctrl-C pauses, running it again resumes"
   )
 )
 
@@ -68,8 +91,11 @@ const cpCommand = Command.make(
   "cp",
   {
     ...transferFlags,
+    ...batchFlags,
     source: Argument.String("source").pipe(
-      Argument.withDescription("a local file to upload, or oss://bucket/key / s3://bucket/key to download")
+      Argument.withDescription(
+        "a local file to upload (with -r, a directory), or oss://bucket/key / s3://bucket/key to download"
+      )
     ),
     destination: Argument.String("destination").pipe(
       Argument.withDescription(
@@ -77,10 +103,27 @@ const cpCommand = Command.make(
       )
     )
   },
-  (options) => finish(CopyCommand.copy(options))
+  (options) =>
+    finish(
+      batchOnly(options).pipe(
+        Effect.andThen(
+          options.recursive
+            ? Effect.flatMap(planCopy(options.source, options.destination), (plan) =>
+                plan._tag === "Upload"
+                  ? uploadDirectory({ ...options, source: plan.file, target: plan.target })
+                  : Effect.fail(
+                      new UsageError({
+                        message: "--recursive uploads a directory; downloading a prefix is not supported"
+                      })
+                    )
+              )
+            : CopyCommand.copy(options)
+        )
+      )
+    )
 ).pipe(
   Command.withDescription(
-    "copy a file to a store (a resumable upload; Ctrl-C pauses, running it again resumes) or an object to a file or stdout"
+    "copy a file to a store (a resumable upload; Ctrl-C pauses, running it again resumes), a directory with -r, or an object to a file or stdout"
   )
 )
 

@@ -93,6 +93,14 @@ export const make = ({ transport, headerPrefix, checksumsOf }: ObjectCallsConfig
     }
     return headers
   }
+  /** `<prefix>meta-*` answer headers as metadata, names without the prefix; `undefined` when there are none. */
+  const metadataOf = (answer: StoreAnswer): Record<string, string> | undefined => {
+    const prefix = `${headerPrefix}meta-`
+    const entries = Object.entries(answer.headers).filter(([name]) => name.toLowerCase().startsWith(prefix))
+    return entries.length === 0
+      ? undefined
+      : Object.fromEntries(entries.map(([name, value]) => [name.toLowerCase().slice(prefix.length), value]))
+  }
   const stored = (answer: StoreAnswer): StoredChecksums => ({ etag: etagOf(answer), ...checksumsOf(answer) })
   /** UploadPart and PutObject: the bytes were stored, so the ETag that vouches for them must be there. */
   const written = (operation: "UploadPart" | "PutObject") => (answer: StoreAnswer) =>
@@ -173,7 +181,10 @@ export const make = ({ transport, headerPrefix, checksumsOf }: ObjectCallsConfig
       }).pipe(Effect.flatMap(written("PutObject"))),
     head: (r) =>
       execute({ operation: "HeadObject", method: "HEAD", bucket: r.bucket, key: r.key }).pipe(
-        Effect.map((a) => ({ sizeBytes: Number(a.headers["content-length"] ?? 0), ...stored(a) })),
+        Effect.map((a) => {
+          const metadata = metadataOf(a)
+          return { sizeBytes: Number(a.headers["content-length"] ?? 0), ...stored(a), ...(metadata && { metadata }) }
+        }),
         Effect.catchIf(
           (e) => e.status === 404,
           () => Effect.succeed(undefined)

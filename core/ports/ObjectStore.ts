@@ -236,6 +236,8 @@ export interface ObjectInfo {
   readonly sizeBytes: number
   readonly etag: string
   readonly crc64?: bigint
+  /** User metadata the object was stored with (names lowercased), when the store sent any: `-u` compares `mtime`. */
+  readonly metadata?: Readonly<Record<string, string>>
 }
 
 /** @category models */
