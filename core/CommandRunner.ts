@@ -12,8 +12,8 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Crc64 from "./Crc64.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
-import type { ByteSource } from "./ports/ByteSource.ts"
-import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
+import { type ByteSource, SourceReadError } from "./ports/ByteSource.ts"
+import { digestPart, Hasher, type PartDigest, toBase64, toHex } from "./ports/Hasher.ts"
 import {
   isNoSuchUpload,
   isRetryable,
@@ -23,6 +23,7 @@ import {
   storedAttributesOf
 } from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
+import type { StreamCursor } from "./StreamCursor.ts"
 import type { UploadCommand, UploadEvent } from "./UploadMachine.ts"
 import type { UploadRequest } from "./UploadRequest.ts"
 
@@ -32,7 +33,8 @@ class PartDamaged extends Data.TaggedError("PartDamaged")<{ readonly message: st
 /** What the runner needs besides the ports. @category models */
 export interface RunnerContext {
   readonly request: UploadRequest
-  readonly source: ByteSource
+  /** A sized source, or a stream's cursor (read in part order; see core/StreamCursor.ts). */
+  readonly source: ByteSource | StreamCursor
   readonly retry: RetryPolicy.RetryPolicy
   /** Bounds ListParts paging: 10,000 parts at 1,000 a page, plus slack. */
   readonly listPagesMax: number
@@ -150,24 +152,91 @@ export const runCommand = (
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
+const isCursor = (source: ByteSource | StreamCursor): source is StreamCursor => "take" in source
+
+type PartCommand = Extract<UploadCommand, { _tag: "UploadPart" }>
+
+const unreadable = (error: SourceReadError, partNumber: number): UploadEvent => ({
+  _tag: "CommandFailed",
+  command: "UploadPart",
+  reason: "SourceUnreadable",
+  message: error.message,
+  cause: error,
+  partNumber
+})
+
 /** Reads, hashes and sends one part; the bytes live only for this call, which is what bounds memory. */
-const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: "UploadPart" }>) =>
+const uploadPart = (ctx: RunnerContext, command: PartCommand) =>
+  isCursor(ctx.source) ? streamPart(ctx, ctx.source, command) : filePart(ctx, ctx.source, command)
+
+/**
+ * One part of a stream: taken from the cursor in part order. Past the end it reports `SourceEnded` (the first
+ * part is sent even when empty, so an empty stream is an empty object). A part committed by an earlier run is
+ * verified by its size, CRC-64 and MD5 instead of being sent, unless it differs.
+ */
+const streamPart = (ctx: RunnerContext, cursor: StreamCursor, command: PartCommand) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
     const { partNumber, offsetBytes, sizeBytes } = command.range
-    const read = yield* Effect.result(ctx.source.read(offsetBytes, sizeBytes))
-    if (read._tag === "Failure") {
+    const read = yield* Effect.result(cursor.take(offsetBytes, sizeBytes))
+    if (read._tag === "Failure") return unreadable(read.failure, partNumber)
+    const bytes = read.success
+    if (bytes.length === 0 && partNumber > 1) {
       return {
-        _tag: "CommandFailed",
-        command: "UploadPart",
-        reason: "SourceUnreadable",
-        message: read.failure.message,
-        cause: read.failure,
-        partNumber
+        _tag: "SourceEnded",
+        uploadId: command.uploadId,
+        partNumber,
+        streamSizeBytes: cursor.positionBytes()
       } satisfies UploadEvent
     }
-    const bytes = read.success
+    if (partNumber === store.limits.partCountMax && bytes.length === sizeBytes) {
+      const more = yield* Effect.result(cursor.hasMore)
+      if (more._tag === "Failure") return unreadable(more.failure, partNumber)
+      if (more.success) {
+        const message = `${cursor.name} goes on past ${offsetBytes + sizeBytes} bytes, the most ${store.limits.partCountMax} parts can hold`
+        return unreadable(
+          new SourceReadError({ sourceName: cursor.name, offsetBytes, lengthBytes: sizeBytes, message }),
+          partNumber
+        )
+      }
+    }
     const digest = yield* digestPart(bytes)
+    const md5 = toHex(digest.md5)
+    const crc64 = Crc64.toDecimal(digest.crc64)
+    const expected = command.expected
+    if (expected !== undefined) {
+      const same = expected.sizeBytes === bytes.length && expected.crc64 === crc64 && (expected.md5 ?? md5) === md5
+      if (same) return { _tag: "PartVerified", uploadId: command.uploadId, part: expected } satisfies UploadEvent
+      const message = `part ${partNumber} (${bytes.length} bytes from offset ${offsetBytes}) differs from the ${expected.sizeBytes} bytes the checkpoint recorded`
+      if (command.onMismatch === "report") {
+        return { _tag: "PartDiverged", uploadId: command.uploadId, partNumber, message } satisfies UploadEvent
+      }
+      return yield* sendPart(ctx, command, bytes, digest, { md5, diverged: message })
+    }
+    return yield* sendPart(ctx, command, bytes, digest, { md5 })
+  })
+
+const filePart = (ctx: RunnerContext, source: ByteSource, command: PartCommand) =>
+  Effect.gen(function* () {
+    const { partNumber, offsetBytes, sizeBytes } = command.range
+    const read = yield* Effect.result(source.read(offsetBytes, sizeBytes))
+    if (read._tag === "Failure") return unreadable(read.failure, partNumber)
+    const bytes = read.success
+    return yield* sendPart(ctx, command, bytes, yield* digestPart(bytes), {})
+  })
+
+/** Sends one part's bytes, retried, its ETag and CRC-64 checked against what was sent. */
+const sendPart = (
+  ctx: RunnerContext,
+  command: PartCommand,
+  bytes: Uint8Array,
+  digest: PartDigest,
+  stream: { readonly md5?: string; readonly diverged?: string }
+) =>
+  Effect.gen(function* () {
+    const store = yield* ObjectStore
+    const { partNumber } = command.range
+    const sizeBytes = bytes.length
     const body = { bytes, md5Base64: toBase64(digest.md5), crc64: digest.crc64 }
     const send = store
       .uploadPart({ bucket: ctx.request.bucket, key: ctx.request.key, uploadId: command.uploadId, partNumber, body })
@@ -197,8 +266,16 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
           (atMs): UploadEvent => ({
             _tag: "PartUploaded",
             uploadId: command.uploadId,
-            part: { partNumber, sizeBytes, etag, crc64: Crc64.toDecimal(digest.crc64) },
-            atMs
+            // Stream parts keep their MD5, so a rerun can verify their bytes without trusting the ETag's form.
+            part: {
+              partNumber,
+              sizeBytes,
+              etag,
+              crc64: Crc64.toDecimal(digest.crc64),
+              ...(stream.md5 === undefined ? {} : { md5: stream.md5 })
+            },
+            atMs,
+            ...(stream.diverged === undefined ? {} : { diverged: stream.diverged })
           })
         )
       ),
@@ -221,7 +298,10 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
 const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
-    const read = yield* Effect.result(ctx.source.read(0, ctx.source.sizeBytes))
+    const source = ctx.source
+    // A stream is never sent as one PutObject (its size is unknown): a machine that asks for it is broken.
+    if (isCursor(source)) return yield* Effect.die(new Error("PutObject was asked for a stream source"))
+    const read = yield* Effect.result(source.read(0, source.sizeBytes))
     if (read._tag === "Failure") {
       return {
         _tag: "CommandFailed",
@@ -239,7 +319,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
       body: { bytes: read.success, md5Base64: toBase64(digest.md5), crc64: digest.crc64 },
       ...storedAttributesOf(request)
     })
-    const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
+    const expected = { sizeBytes: source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
     return yield* RetryPolicy.retrying(
       ctx.retry,
       isRetryable

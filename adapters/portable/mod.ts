@@ -6,6 +6,7 @@
  *
  * @since 0.2.0
  */
+export * as ChunkedStreamSource from "./ChunkedStreamSource.ts"
 export * as FileByteSource from "./FileByteSource.ts"
 export * as FileCheckpointStore from "./FileCheckpointStore.ts"
 export * as FileHost from "./FileHost.ts"
