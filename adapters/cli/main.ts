@@ -50,7 +50,9 @@ const putCommand = Command.make(
   "put",
   {
     ...transferFlags,
-    file: Argument.String("file").pipe(Argument.withDescription("the file to upload")),
+    file: Argument.String("file").pipe(
+      Argument.withDescription("the file to upload, or - to read standard input to its end (a stream of unknown size)")
+    ),
     target: Argument.String("target").pipe(
       Argument.optional,
       Argument.map(Option.getOrUndefined),
@@ -69,7 +71,9 @@ const cpCommand = Command.make(
   {
     ...transferFlags,
     source: Argument.String("source").pipe(
-      Argument.withDescription("a local file to upload, or oss://bucket/key / s3://bucket/key to download")
+      Argument.withDescription(
+        "a local file to upload (- for stdin; with --follow, a file still being written), or oss://bucket/key / s3://bucket/key to download"
+      )
     ),
     destination: Argument.String("destination").pipe(
       Argument.withDescription(
