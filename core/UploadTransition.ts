@@ -79,10 +79,15 @@ const onUploading = (s: Of<"Uploading">, e: UploadEvent): Step | undefined => {
       })
     }
     case "UploadNotFound":
+      // A stream already read past its start cannot start over in this run: it fails (kept for a rerun, which
+      // finds the upload gone and starts over by the policy), or with `"fail"` says it cannot resume.
+      if (s.settings.stream !== undefined && s.settings.onUnresumable === "restart") {
+        const message = "the multipart upload disappeared from the store mid-stream; run again to start over"
+        return failWith(s.settings, { reason: "StoreRejected", message }, s.upload.uploadId)
+      }
       return prepend(
         unresumable(
-          // A stream already read past its start cannot start over in this run: it fails, and a rerun restarts.
-          s.settings.stream === undefined ? s.settings : { ...s.settings, onUnresumable: "fail" },
+          s.settings,
           s.restarts,
           "UploadGone",
           "the multipart upload disappeared from the store (expired or aborted elsewhere)"

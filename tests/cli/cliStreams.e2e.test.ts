@@ -1,6 +1,6 @@
 /**
- * Streams from the command line (issue 13), against the embedded local store, each object read back with `get`
- * and compared byte for byte:
+ * Streams from the command line (issue 13), against the local server (`serve`, one process for the suite, with
+ * keys), each object read back with an unmodified `@aws-sdk/client-s3` and compared byte for byte:
  *
  * - `cp - oss://…` with stdin piped from a producer process; the CLI says up front that stdin cannot be replayed.
  *   Killed mid-stream and rerun with the same producer, it verifies the committed parts by digest and sends only
@@ -12,12 +12,13 @@
  * Sizes are small (a few MiB, 256 KiB parts) to keep the suite to a few seconds.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3"
 import { afterAll, afterEach, assert, beforeAll, describe, it } from "@effect/vitest"
 import { prepareCli } from "./cliBundle.ts"
-import { type Launcher, makeLauncher, sleep } from "./cliProcess.ts"
+import { type CliRun, freePort, type Launcher, makeLauncher, sleep } from "./cliProcess.ts"
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -54,9 +55,15 @@ const expected = (total: number) => {
   return out
 }
 
+const keys = { accessKeyId: "streams-key", secretAccessKey: "streams-secret" }
 let launcher: Launcher
 let root: string
 let script: string
+let server: CliRun
+let s3: S3Client
+/** The environment and flag that point a CLI at the server. */
+let env: Record<string, string>
+let endpointFlags: ReadonlyArray<string>
 const writers = new Set<ChildProcess>()
 
 const startWriter = (mode: "stdout" | "file", target: string, total: number, chunk: number, delayMs: number) => {
@@ -82,22 +89,44 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "cli-streams-"))
   script = join(root, "writer.cjs")
   writeFileSync(script, writerScript)
+  const port = await freePort()
+  server = launcher.start(["serve", "--data-dir", join(root, "data"), "--port", String(port)], {
+    cwd: root,
+    env: { OSS_ACCESS_KEY_ID: keys.accessKeyId, OSS_ACCESS_KEY_SECRET: keys.secretAccessKey }
+  })
+  await server.waitForOutput(/^serving OSS and S3 at /m, 30_000)
+  const endpoint = `http://127.0.0.1:${port}`
+  endpointFlags = ["--endpoint", endpoint]
+  env = {
+    AWS_ACCESS_KEY_ID: keys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    AWS_REGION: "us-east-1",
+    OSS_ACCESS_KEY_ID: keys.accessKeyId,
+    OSS_ACCESS_KEY_SECRET: keys.secretAccessKey
+  }
+  s3 = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials: keys })
+  await s3.send(new CreateBucketCommand({ Bucket: "streams" }))
 }, 120_000)
 
-afterEach(async () => {
+afterEach(() => {
   for (const writer of writers) writer.kill("SIGKILL")
-  await launcher.killAll()
 })
 
-afterAll(() => {
+afterAll(async () => {
+  s3?.destroy()
+  await launcher?.killAll()
   if (root !== undefined) rmSync(root, { recursive: true, force: true })
 })
 
-const fetched = async (dir: string, target: string) => {
-  const get = await launcher.run(["get", target, "fetched.bin"], { cwd: dir })
-  assert.strictEqual(get.code, 0, launcher.describe(get))
-  return new Uint8Array(readFileSync(join(dir, "fetched.bin")))
+/** The object's bytes as the server holds them (either scheme: the server keeps one store for both). */
+const fetched = async (target: string) => {
+  const key = target.replace(/^(oss|s3):\/\/streams\//, "")
+  const answer = await s3.send(new GetObjectCommand({ Bucket: "streams", Key: key }))
+  return new Uint8Array((await answer.Body?.transformToByteArray()) ?? [])
 }
+
+/** A CLI command against the server. */
+const cli = (args: ReadonlyArray<string>) => [...args, ...endpointFlags]
 
 /** Two parts committed: the first one's checkpoint record is written by then (records follow the progress event). */
 const committedLine = /"event":"progress"[^\n]*"partsCommitted":[2-9]/
@@ -108,10 +137,10 @@ describe("resumable-upload CLI streams", () => {
     mkdirSync(dir)
     const total = 3 * MiB
     const target = "oss://streams/stdin.bin"
-    const args = ["cp", "-", target, "--part-size", "256KiB", "--parallel", "2", "--json"]
+    const args = cli(["cp", "-", target, "--part-size", "256KiB", "--parallel", "2", "--json"])
     // A slow producer, so the CLI is killed with some parts committed and more to come.
     const slow = startWriter("stdout", "-", total, 64 * KiB, 15)
-    const first = launcher.start(args, { cwd: dir, stdin: slow.child.stdout ?? "ignore" })
+    const first = launcher.start(args, { cwd: dir, env, stdin: slow.child.stdout ?? "ignore" })
     await first.waitForOutput(/"_tag":"StreamNotReplayable"/, 30_000)
     await first.waitForOutput(committedLine, 30_000)
     first.signal("SIGKILL")
@@ -120,24 +149,24 @@ describe("resumable-upload CLI streams", () => {
     slow.child.kill("SIGKILL")
 
     const again = startWriter("stdout", "-", total, 256 * KiB, 0)
-    const rerun = await launcher.start(args, { cwd: dir, stdin: again.child.stdout ?? "ignore" }).result(60_000)
+    const rerun = await launcher.start(args, { cwd: dir, env, stdin: again.child.stdout ?? "ignore" }).result(60_000)
     const context = `${launcher.describe(killed)}\n${launcher.describe(rerun)}`
     assert.strictEqual(rerun.code, 0, context)
     const resumed = /"_tag":"Resumed"[^\n]*"trustedParts":([0-9]+)/.exec(rerun.stdout)
     assert.isNotNull(resumed, context)
     assert.isAbove(Number(resumed?.[1]), 0, `committed parts were kept and verified; ${context}`)
     assert.match(rerun.stdout, /"event":"completed"[^\n]*"sizeBytes":3145728/, context)
-    assert.deepStrictEqual(await fetched(dir, target), expected(total))
+    assert.deepStrictEqual(await fetched(target), expected(total))
 
     // An empty stdin is a 0-byte object.
     const empty = startWriter("stdout", "-", 0, 1, 0)
     const none = await launcher
-      .start(["cp", "-", "oss://streams/empty.bin"], { cwd: dir, stdin: empty.child.stdout ?? "ignore" })
+      .start(cli(["cp", "-", "oss://streams/empty.bin"]), { cwd: dir, env, stdin: empty.child.stdout ?? "ignore" })
       .result(30_000)
     assert.strictEqual(none.code, 0, launcher.describe(none))
     assert.match(none.stdout, /cannot be replayed/, launcher.describe(none))
     assert.match(none.stdout, /^stored oss:\/\/streams\/empty\.bin: 0 B \(0 bytes\) in 1 part$/m)
-    assert.strictEqual((await fetched(dir, "oss://streams/empty.bin")).length, 0)
+    assert.strictEqual((await fetched("oss://streams/empty.bin")).length, 0)
   }, 120_000)
 
   it("cp --follow: writer killed and restarted, CLI killed and rerun, completes at the marker", async () => {
@@ -147,13 +176,13 @@ describe("resumable-upload CLI streams", () => {
     const file = join(dir, "rec.bin")
     writeFileSync(file, "")
     const target = "s3://streams/rec.bin"
-    const args = ["cp", "--follow", "rec.bin", target, "--until-exists", "rec.bin.done", "--part-size", "5MiB"]
+    const args = cli(["cp", "--follow", "rec.bin", target, "--until-exists", "rec.bin.done", "--part-size", "5MiB"])
     // S3's 5 MiB minimum part would make this one part, so the OSS dialect's smaller parts are used for the kill
     // and rerun, and S3 for a second, whole follow below.
     const ossArgs = ["cp", "--follow", "rec.bin", "oss://streams/rec.bin", "--until-exists", "rec.bin.done"]
-    const ossFlags = ["--part-size", "256KiB", "--parallel", "2", "--json"]
+    const ossFlags = cli(["--part-size", "256KiB", "--parallel", "2", "--json"])
     const writer = startWriter("file", file, total, 32 * KiB, 10)
-    const first = launcher.start([...ossArgs, ...ossFlags], { cwd: dir })
+    const first = launcher.start([...ossArgs, ...ossFlags], { cwd: dir, env })
     await waitUntil(() => statSync(file).size >= MiB, 30_000, "the writer to pass 1 MiB")
     writer.child.kill("SIGKILL")
     await writer.exited
@@ -165,7 +194,7 @@ describe("resumable-upload CLI streams", () => {
     assert.isBelow(sizeAtKill, total)
 
     const restarted = startWriter("file", file, total, 64 * KiB, 5)
-    const rerun = await launcher.run([...ossArgs, ...ossFlags], { cwd: dir }, 60_000)
+    const rerun = await launcher.run([...ossArgs, ...ossFlags], { cwd: dir, env }, 60_000)
     await restarted.exited
     const context = `${launcher.describe(killed)}\n${launcher.describe(rerun)}`
     assert.strictEqual(rerun.code, 0, context)
@@ -174,12 +203,12 @@ describe("resumable-upload CLI streams", () => {
     assert.isAbove(Number(resumed?.[1]), 0, `committed parts were verified against the file; ${context}`)
     assert.match(rerun.stdout, /"event":"completed"[^\n]*"sizeBytes":4194304/, context)
     assert.isTrue(existsSync(`${file}.done`))
-    assert.deepStrictEqual(await fetched(dir, "oss://streams/rec.bin"), expected(total))
+    assert.deepStrictEqual(await fetched("oss://streams/rec.bin"), expected(total))
 
     // Over s3://, the whole file (already complete, marker present) in one follow.
-    const s3 = await launcher.run(args, { cwd: dir }, 60_000)
+    const s3 = await launcher.run(args, { cwd: dir, env }, 60_000)
     assert.strictEqual(s3.code, 0, launcher.describe(s3))
-    assert.deepStrictEqual(await fetched(dir, target), expected(total))
+    assert.deepStrictEqual(await fetched(target), expected(total))
   }, 120_000)
 
   it("cp --follow finishes once the file has not grown for --idle-timeout", async () => {
@@ -187,15 +216,15 @@ describe("resumable-upload CLI streams", () => {
     mkdirSync(dir)
     writeFileSync(join(dir, "log.txt"), expected(300 * KiB))
     const run = await launcher.run(
-      ["cp", "--follow", "log.txt", "oss://streams/log.txt", "--idle-timeout", "300ms", "--part-size", "128KiB"],
-      { cwd: dir },
+      cli(["cp", "--follow", "log.txt", "oss://streams/log.txt", "--idle-timeout", "300ms", "--part-size", "128KiB"]),
+      { cwd: dir, env },
       30_000
     )
     assert.strictEqual(run.code, 0, launcher.describe(run))
     assert.match(run.stdout, /following it as it grows until it has not grown for 300 ms/)
     assert.match(run.stdout, /^stored oss:\/\/streams\/log\.txt: 300\.0 KiB \(307200 bytes\) in 3 parts$/m)
-    assert.deepStrictEqual(await fetched(dir, "oss://streams/log.txt"), expected(300 * KiB))
-    const bad = await launcher.run(["cp", "--idle-timeout", "3s", "log.txt", "oss://streams/x"], { cwd: dir })
+    assert.deepStrictEqual(await fetched("oss://streams/log.txt"), expected(300 * KiB))
+    const bad = await launcher.run(cli(["cp", "--idle-timeout", "3s", "log.txt", "oss://streams/x"]), { cwd: dir, env })
     assert.strictEqual(bad.code, 2, launcher.describe(bad))
     assert.match(bad.stderr, /--idle-timeout applies with --follow/)
   }, 60_000)
