@@ -43,6 +43,7 @@ declare namespace Deno {
   }
   interface WriteFileOptions {
     createNew?: boolean
+    append?: boolean
   }
   function open(path: string, options?: OpenOptions): Promise<FsFile>
   const stdin: { readonly readable: ReadableStream<Uint8Array> }
