@@ -1,17 +1,18 @@
 /**
- * Streams of unknown size through the driver, against the simulated store: parts grow and the object is the
- * stream byte for byte; an empty stream is a 0-byte object; a rerun verifies committed parts by digest and sends
+ * Streams of unknown size through the driver, against the simulated store: no more is read ahead than the parts
+ * in flight; parts grow and the object is the stream byte for byte; an empty stream is a 0-byte object; a rerun verifies committed parts by digest and sends
  * only the rest; a diverged stream fails with `CannotResumeUpload` or has the differing part sent again; a
  * one-shot stream is announced as such; a stream longer than the store allows fails instead of being cut.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as ChunkedStreamSource from "../../adapters/portable/ChunkedStreamSource.ts"
+import * as PartGrowth from "../../core/PartGrowth.ts"
 import { SourceReadError } from "../../core/ports/ByteSource.ts"
 import type { ObjectStoreShape, UploadPartRequest } from "../../core/ports/ObjectStore.ts"
 import { ObjectStore } from "../../core/ports/ObjectStore.ts"
 import type { StreamSource } from "../../core/ports/StreamSource.ts"
-import { resumableUpload } from "../../core/ResumableUpload.ts"
+import { resumableUpload, startUpload } from "../../core/ResumableUpload.ts"
 import type { Notice } from "../../core/UploadMachine.ts"
 import type { UploadRequest } from "../../core/UploadRequest.ts"
 import { bytesOf, makeStack } from "../support/simStack.ts"
@@ -71,11 +72,50 @@ const counting = (stack: ReturnType<typeof makeStack>) => {
   return { sent, provide: Effect.provideService(ObjectStore, store) }
 }
 
+/** Lets other fibers run until `condition` holds; fails the test instead of hanging. */
+const waitFor = (condition: () => boolean) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 10_000; i++) {
+      if (condition()) return
+      yield* Effect.yieldNow
+    }
+    return yield* Effect.die(new Error("condition never held"))
+  })
+
 const stream = (bytes: Uint8Array, replayable = true) =>
   ChunkedStreamSource.fromChunks(chunked(bytes), { name: "s", replayable })
 
 describe("stream uploads", () => {
-  it.live("cut into growing parts, the object equal to the stream, with memory bounded by the parts in flight", () => {
+  it.live("reads no further ahead than the parts in flight: parallelism × part size, plus one chunk", () => {
+    const stack = makeStack({ limits })
+    const data = bytesOf(700)
+    const inner = stream(data)
+    let pulledBytes = 0
+    const counted: StreamSource = {
+      ...inner,
+      pull: Effect.tap(inner.pull, (chunk) =>
+        Effect.sync(() => {
+          pulledBytes += chunk?.length ?? 0
+        })
+      )
+    }
+    return Effect.gen(function* () {
+      stack.network.autoFate = (r) => (r.operation === "UploadPart" ? undefined : "Deliver")
+      const handle = yield* startUpload(request(counted, { parallelism: 3 }))
+      yield* waitFor(() => stack.network.pending.length === 3)
+      // The three first parts (they grow: 4, 8, 16 bytes here), and at most the rest of the chunk the third ended in.
+      const threePartsBytes = PartGrowth.offsetOf(PartGrowth.make(4, limits), 4)
+      assert.isAtLeast(pulledBytes, threePartsBytes)
+      assert.isAtMost(pulledBytes, threePartsBytes + 12)
+      stack.network.autoFate = "Deliver"
+      while (stack.network.pending.length > 0) stack.network.decide(0, "Deliver")
+      const outcome = yield* handle.outcome
+      assert.strictEqual(outcome._tag, "Completed")
+      assert.deepStrictEqual(stack.model.objectBytes("bucket", "stream.bin"), data)
+    }).pipe(Effect.scoped, Effect.provide(stack.layer))
+  })
+
+  it.live("cut into growing parts, the object equal to the stream", () => {
     const stack = makeStack({ limits })
     const { sent, provide } = counting(stack)
     const data = bytesOf(700)
