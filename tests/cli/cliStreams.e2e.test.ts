@@ -147,6 +147,8 @@ describe("resumable-upload CLI streams", () => {
     const killed = await first.result(10_000)
     assert.strictEqual(killed.signal, "SIGKILL", launcher.describe(killed))
     slow.child.kill("SIGKILL")
+    const kept = await launcher.run(["checkpoints", "ls", "--json"], { cwd: dir, env })
+    assert.match(kept.stdout, /"source":"-","committedBytes":[1-9][0-9]*,"stream":true/, launcher.describe(kept))
 
     const again = startWriter("stdout", "-", total, 256 * KiB, 0)
     const rerun = await launcher.start(args, { cwd: dir, env, stdin: again.child.stdout ?? "ignore" }).result(60_000)
