@@ -139,7 +139,7 @@ describe("resumable-upload CLI streams", () => {
     const target = "oss://streams/stdin.bin"
     const args = cli(["cp", "-", target, "--part-size", "256KiB", "--parallel", "2", "--json"])
     // A slow producer, so the CLI is killed with some parts committed and more to come.
-    const slow = startWriter("stdout", "-", total, 64 * KiB, 15)
+    const slow = startWriter("stdout", "-", total, 16 * KiB, 15)
     const first = launcher.start(args, { cwd: dir, env, stdin: slow.child.stdout ?? "ignore" })
     await first.waitForOutput(/"_tag":"StreamNotReplayable"/, 30_000)
     await first.waitForOutput(committedLine, 30_000)
@@ -183,9 +183,9 @@ describe("resumable-upload CLI streams", () => {
     // and rerun, and S3 for a second, whole follow below.
     const ossArgs = ["cp", "--follow", "rec.bin", "oss://streams/rec.bin", "--until-exists", "rec.bin.done"]
     const ossFlags = cli(["--part-size", "256KiB", "--parallel", "2", "--json"])
-    const writer = startWriter("file", file, total, 32 * KiB, 10)
+    const writer = startWriter("file", file, total, 16 * KiB, 10)
     const first = launcher.start([...ossArgs, ...ossFlags], { cwd: dir, env })
-    await waitUntil(() => statSync(file).size >= MiB, 30_000, "the writer to pass 1 MiB")
+    await waitUntil(() => statSync(file).size >= 512 * KiB, 30_000, "the writer to pass two parts")
     writer.child.kill("SIGKILL")
     await writer.exited
     await first.waitForOutput(committedLine, 30_000)
