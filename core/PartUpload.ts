@@ -66,7 +66,6 @@ export const uploadPart = (ctx: PartContext, command: PartCommand) =>
  */
 const streamPart = (ctx: PartContext, cursor: StreamCursor, command: PartCommand) =>
   Effect.gen(function* () {
-    const store = yield* ObjectStore
     const { partNumber, offsetBytes, sizeBytes } = command.range
     const read = yield* Effect.result(cursor.take(offsetBytes, sizeBytes))
     if (read._tag === "Failure") return unreadable(read.failure, partNumber)
@@ -79,11 +78,11 @@ const streamPart = (ctx: PartContext, cursor: StreamCursor, command: PartCommand
         streamSizeBytes: cursor.positionBytes()
       } satisfies UploadEvent
     }
-    if (partNumber === store.limits.partCountMax && bytes.length === sizeBytes) {
+    if (command.lastPossible === true && bytes.length === sizeBytes) {
       const more = yield* Effect.result(cursor.hasMore)
       if (more._tag === "Failure") return unreadable(more.failure, partNumber)
       if (more.success) {
-        const message = `${cursor.name} goes on past ${offsetBytes + sizeBytes} bytes, the most ${store.limits.partCountMax} parts can hold`
+        const message = `${cursor.name} goes on past ${offsetBytes + sizeBytes} bytes, the most ${partNumber} parts can hold`
         return unreadable(
           new SourceReadError({ sourceName: cursor.name, offsetBytes, lengthBytes: sizeBytes, message }),
           partNumber

@@ -63,7 +63,7 @@ export const onStreamAnswer = (s: Of<"Uploading">, e: StreamAnswer): Step => {
   const endBytes =
     e._tag === "SourceEnded"
       ? e.streamSizeBytes
-      : e.part.sizeBytes < range.sizeBytes || partNumber === upload.layout.growth?.partCountMax
+      : e.part.sizeBytes < range.sizeBytes || (PartPlan.isOpen(upload.layout) && partNumber === upload.layout.partCount)
         ? range.offsetBytes + e.part.sizeBytes
         : undefined
   if (endBytes !== undefined) upload = endedUpload(upload, endBytes)

@@ -204,6 +204,8 @@ export type UploadCommand =
       readonly expected?: PartRecord
       /** What a verified part that differs from `expected` gets: sent again, or reported (`PartDiverged`). */
       readonly onMismatch?: "resend" | "report"
+      /** A stream's last possible part (the part limit): a stream that goes on past it fails, never is cut. */
+      readonly lastPossible?: true
     }
   | { readonly _tag: "PutObject" }
   | { readonly _tag: "SaveCheckpoint"; readonly checkpoint: Checkpoint }

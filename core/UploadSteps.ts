@@ -134,6 +134,10 @@ export const beginUploading = (
   )
 }
 
+/** Marks a stream's part at the part limit, whose reader checks that the stream ends there. */
+const lastPossible = (s: Of<"Uploading">, partNumber: number): { readonly lastPossible?: true } =>
+  PartPlan.isOpen(s.upload.layout) && partNumber === s.upload.layout.partCount ? { lastPossible: true } : {}
+
 /** Starts parts, lowest number first, until `parallelism` are in flight. */
 export const fill = (s: Of<"Uploading">): Step => {
   const inFlight = new Set(s.inFlight)
@@ -146,14 +150,21 @@ export const fill = (s: Of<"Uploading">): Step => {
       const range = PartPlan.rangeOf(s.upload.layout, next)
       inFlight.add(next)
       inFlightBytes += range.sizeBytes
-      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range })
+      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range, ...lastPossible(s, next) })
     } else if (s.settings.stream !== undefined) {
       // A stream cannot skip ahead: a committed part is read anyway, and verified against its record.
       const range = PartPlan.rangeOf(s.upload.layout, next)
       inFlight.add(next)
       inFlightBytes += range.sizeBytes
       const onMismatch = s.settings.onUnresumable === "fail" ? "report" : "resend"
-      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range, expected: recorded.value, onMismatch })
+      commands.push({
+        _tag: "UploadPart",
+        uploadId: s.upload.uploadId,
+        range,
+        expected: recorded.value,
+        onMismatch,
+        ...lastPossible(s, next)
+      })
     }
     next++
   }
