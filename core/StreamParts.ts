@@ -71,14 +71,15 @@ export const onStreamAnswer = (s: Of<"Uploading">, e: StreamAnswer): Step => {
   let inFlightBytes = 0
   for (const n of inFlight) inFlightBytes += PartPlan.rangeOf(upload.layout, n).sizeBytes
   const atMs = e._tag === "PartUploaded" ? e.atMs : upload.createdAtMs
-  if (e._tag === "PartUploaded") {
-    if (e.diverged !== undefined) commands.push(notify({ _tag: "PartResent", partNumber, message: e.diverged }))
-    if (partNumber <= upload.layout.partCount) {
-      commands.push({ _tag: "SavePart", part: e.part, updatedAtMs: updatedAtOf(upload, e.atMs) })
-    }
+  if (e._tag === "PartUploaded" && e.diverged !== undefined) {
+    commands.push(notify({ _tag: "PartResent", partNumber, message: e.diverged }))
   }
   if (upload.layout.ended === true && inFlight.size === 0 && HashMap.size(upload.done) === upload.layout.partCount) {
+    // Completing saves the whole checkpoint first, this part included.
     return prepend(toCompleting(s.settings, upload, s.restarts, atMs), ...commands)
+  }
+  if (e._tag === "PartUploaded" && partNumber <= upload.layout.partCount) {
+    commands.push({ _tag: "SavePart", part: e.part, updatedAtMs: updatedAtOf(upload, e.atMs) })
   }
   return prepend(fill({ ...s, upload, inFlight, inFlightBytes }), ...commands)
 }
