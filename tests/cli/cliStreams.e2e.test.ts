@@ -1,18 +1,3 @@
-/**
- * Streams from the command line (issue 13), against the local server (`serve`, one process for the suite, with
- * keys), each object read back with an unmodified `@aws-sdk/client-s3` and compared byte for byte:
- *
- * - `cp - oss://…` with stdin piped from a producer process; the CLI says up front that stdin cannot be replayed.
- *   Killed mid-stream and rerun with the same producer, it verifies the committed parts by digest and sends only
- *   the rest. An empty stdin stores a 0-byte object.
- * - `cp --follow FILE oss://…` while a writer process appends to FILE: the writer is SIGKILLed and restarted, the
- *   CLI is SIGKILLed and rerun (resuming by digest against the file's prefix), and the upload completes when the
- *   writer makes its `--until-exists` marker. Over `s3://`, a file that stops growing completes after
- *   `--idle-timeout`.
- *
- * Sizes are small (a few MiB, 256 KiB parts) to keep the suite to a few seconds.
- */
-import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -20,63 +5,20 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client
 import { afterAll, afterEach, assert, beforeAll, describe, it } from "@effect/vitest"
 import { prepareCli } from "./cliBundle.ts"
 import { type CliRun, freePort, type Launcher, makeLauncher, sleep } from "./cliProcess.ts"
+import { expected, makeWriters } from "./streamWriter.ts"
 
 const KiB = 1024
 const MiB = 1024 * KiB
 
-/**
- * Writes the bytes of a deterministic sequence (byte i is a function of i alone) to stdout or appended to a file,
- * from where the file ends, `chunk` bytes every `delayMs`, up to `total`; then, for a file, makes `FILE.done`. So a
- * writer killed and started again continues the same content, as a recorder resuming would.
- */
-const writerScript = `
-const fs = require("node:fs")
-const [mode, target, total, chunk, delayMs] = process.argv.slice(2)
-const byteAt = (i) => ((i * 2654435761) >>> 24) ^ (i & 255)
-let at = mode === "file" && fs.existsSync(target) ? fs.statSync(target).size : 0
-const end = Number(total)
-const step = () => {
-  if (at >= end) {
-    if (mode === "file") fs.writeFileSync(target + ".done", "")
-    return
-  }
-  const n = Math.min(Number(chunk), end - at)
-  const buf = Buffer.alloc(n)
-  for (let k = 0; k < n; k++) buf[k] = byteAt(at + k) & 255
-  if (mode === "file") fs.appendFileSync(target, buf)
-  else if (!process.stdout.write(buf)) return void process.stdout.once("drain", () => { at += n; setTimeout(step, Number(delayMs)) })
-  at += n
-  setTimeout(step, Number(delayMs))
-}
-step()
-`
-const expected = (total: number) => {
-  const out = new Uint8Array(total)
-  for (let i = 0; i < total; i++) out[i] = (((i * 2654435761) >>> 24) ^ (i & 255)) & 255
-  return out
-}
-
 const keys = { accessKeyId: "streams-key", secretAccessKey: "streams-secret" }
 let launcher: Launcher
 let root: string
-let script: string
 let server: CliRun
 let s3: S3Client
 /** The environment and flag that point a CLI at the server. */
 let env: Record<string, string>
 let endpointFlags: ReadonlyArray<string>
-const writers = new Set<ChildProcess>()
-
-const startWriter = (mode: "stdout" | "file", target: string, total: number, chunk: number, delayMs: number) => {
-  const child = spawn(process.execPath, [script, mode, target, String(total), String(chunk), String(delayMs)], {
-    stdio: ["ignore", mode === "stdout" ? "pipe" : "ignore", "inherit"]
-  })
-  writers.add(child)
-  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()))
-  void exited.then(() => writers.delete(child))
-  return { child, exited }
-}
-
+let writers: ReturnType<typeof makeWriters>
 const waitUntil = async (condition: () => boolean, timeoutMs: number, what: string) => {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
@@ -88,8 +30,7 @@ const waitUntil = async (condition: () => boolean, timeoutMs: number, what: stri
 beforeAll(async () => {
   launcher = makeLauncher(await prepareCli())
   root = mkdtempSync(join(tmpdir(), "cli-streams-"))
-  script = join(root, "writer.cjs")
-  writeFileSync(script, writerScript)
+  writers = makeWriters(root)
   const port = await freePort()
   server = launcher.start(["serve", "--data-dir", join(root, "data"), "--port", String(port)], {
     cwd: root,
@@ -110,7 +51,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterEach(() => {
-  for (const writer of writers) writer.kill("SIGKILL")
+  writers?.killAll()
 })
 
 afterAll(async () => {
@@ -140,7 +81,7 @@ describe("resumable-upload CLI streams", () => {
     const target = "oss://streams/stdin.bin"
     const args = cli(["cp", "-", target, "--part-size", "256KiB", "--parallel", "2", "--json"])
     // A slow producer, so the CLI is killed with some parts committed and more to come.
-    const slow = startWriter("stdout", "-", total, 16 * KiB, 15)
+    const slow = writers.start("stdout", "-", total, 16 * KiB, 15)
     const first = launcher.start(args, { cwd: dir, env, stdin: slow.child.stdout ?? "ignore" })
     await first.waitForOutput(/"_tag":"StreamNotReplayable"/, 30_000)
     await first.waitForOutput(committedLine, 30_000)
@@ -151,7 +92,7 @@ describe("resumable-upload CLI streams", () => {
     const kept = await launcher.run(["checkpoints", "ls", "--json"], { cwd: dir, env })
     assert.match(kept.stdout, /"source":"-","committedBytes":[1-9][0-9]*,"stream":true/, launcher.describe(kept))
 
-    const again = startWriter("stdout", "-", total, 256 * KiB, 0)
+    const again = writers.start("stdout", "-", total, 256 * KiB, 0)
     const rerun = await launcher.start(args, { cwd: dir, env, stdin: again.child.stdout ?? "ignore" }).result(60_000)
     const context = `${launcher.describe(killed)}\n${launcher.describe(rerun)}`
     assert.strictEqual(rerun.code, 0, context)
@@ -162,7 +103,7 @@ describe("resumable-upload CLI streams", () => {
     assert.deepStrictEqual(await fetched(target), expected(total))
 
     // An empty stdin is a 0-byte object.
-    const empty = startWriter("stdout", "-", 0, 1, 0)
+    const empty = writers.start("stdout", "-", 0, 1, 0)
     const none = await launcher
       .start(cli(["cp", "-", "oss://streams/empty.bin"]), { cwd: dir, env, stdin: empty.child.stdout ?? "ignore" })
       .result(30_000)
@@ -181,7 +122,7 @@ describe("resumable-upload CLI streams", () => {
     // The OSS dialect's smaller parts (S3's minimum is 5 MiB), so a few MiB make many parts; s3:// is followed below.
     const ossArgs = ["cp", "--follow", "rec.bin", "oss://streams/rec.bin", "--until-exists", "rec.bin.done"]
     const ossFlags = cli(["--part-size", "256KiB", "--parallel", "2", "--json"])
-    const writer = startWriter("file", file, total, 16 * KiB, 10)
+    const writer = writers.start("file", file, total, 16 * KiB, 10)
     const first = launcher.start([...ossArgs, ...ossFlags], { cwd: dir, env })
     await waitUntil(() => statSync(file).size >= 512 * KiB, 30_000, "the writer to pass two parts")
     writer.child.kill("SIGKILL")
@@ -193,7 +134,7 @@ describe("resumable-upload CLI streams", () => {
     const sizeAtKill = statSync(file).size
     assert.isBelow(sizeAtKill, total)
 
-    const restarted = startWriter("file", file, total, 64 * KiB, 5)
+    const restarted = writers.start("file", file, total, 64 * KiB, 5)
     const rerun = await launcher.run([...ossArgs, ...ossFlags], { cwd: dir, env }, 60_000)
     await restarted.exited
     const context = `${launcher.describe(killed)}\n${launcher.describe(rerun)}`
