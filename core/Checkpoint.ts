@@ -47,7 +47,9 @@ export const PartRecord = Schema.Struct({
   partNumber: Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))),
   sizeBytes: NonNegativeInt,
   etag: Schema.String,
-  crc64: Crc64Decimal
+  crc64: Crc64Decimal,
+  /** The part's MD5 in hex, kept for stream parts so a rerun can verify its bytes without the store's ETag. */
+  md5: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isPattern(/^[0-9a-f]{32}$/))))
 })
 export type PartRecord = typeof PartRecord.Type
 
@@ -61,6 +63,15 @@ export const Checkpoint = Schema.Struct({
   source: SourceFingerprint,
   partSizeBytes: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))),
   parts: Schema.Array(PartRecord),
+  /** Set for a stream of unknown size: its growing part layout (core/PartGrowth.ts), fixed for the upload. */
+  growth: Schema.optionalKey(
+    Schema.Struct({
+      startPartSizeBytes: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))),
+      partSizeBytesMax: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))),
+      growthEveryParts: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))),
+      partCountMax: Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 })))
+    })
+  ),
   createdAtMs: NonNegativeInt,
   updatedAtMs: NonNegativeInt
 })
@@ -147,7 +158,7 @@ const validateParts = (checkpoint: Checkpoint): Effect.Effect<Checkpoint, string
   for (const part of checkpoint.parts) {
     if (seen.has(part.partNumber)) return Effect.fail(`part ${part.partNumber} is recorded twice`)
     seen.add(part.partNumber)
-    if (part.sizeBytes > checkpoint.partSizeBytes) {
+    if (part.sizeBytes > (checkpoint.growth?.partSizeBytesMax ?? checkpoint.partSizeBytes)) {
       return Effect.fail(`part ${part.partNumber} is larger than the part size`)
     }
   }

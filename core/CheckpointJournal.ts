@@ -79,7 +79,7 @@ export const decodeJournal = (checkpointId: string, text: string): Effect.Effect
         })
       }
       if (record.base !== snapshot.checksum) continue // left over from before a compaction
-      if (record.part.sizeBytes > snapshot.checkpoint.partSizeBytes) {
+      if (record.part.sizeBytes > (snapshot.checkpoint.growth?.partSizeBytesMax ?? snapshot.checkpoint.partSizeBytes)) {
         return yield* new CheckpointCorrupt({
           checkpointId,
           reason: "Invalid",

@@ -1,39 +1,26 @@
 /**
  * Runs the machine's remote commands through the ports and turns each outcome into an event.
  *
- * This is the only place that reads the source, hashes parts and talks to the store. Retries happen here, on
+ * This, with the part upload it calls (core/PartUpload.ts), is the only code that reads the source, hashes parts
+ * and talks to the store. Retries happen here, on
  * retryable errors only; `CompleteUpload` is never retried (it is not safe to repeat), and an unanswered Complete
  * becomes an event that makes the machine look at the object instead.
  *
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Crc64 from "./Crc64.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
-import type { ByteSource } from "./ports/ByteSource.ts"
+import { failed, isCursor, notFound, type PartContext, uploadPart } from "./PartUpload.ts"
 import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
-import {
-  isNoSuchUpload,
-  isRetryable,
-  normalizeEtag,
-  ObjectStore,
-  type ObjectStoreError,
-  storedAttributesOf
-} from "./ports/ObjectStore.ts"
+import { isNoSuchUpload, isRetryable, ObjectStore, storedAttributesOf } from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import type { UploadCommand, UploadEvent } from "./UploadMachine.ts"
 import type { UploadRequest } from "./UploadRequest.ts"
 
-/** The store answered with checksums that differ from what was sent: the body was damaged on the way. */
-class PartDamaged extends Data.TaggedError("PartDamaged")<{ readonly message: string }> {}
-
 /** What the runner needs besides the ports. @category models */
-export interface RunnerContext {
+export interface RunnerContext extends PartContext {
   readonly request: UploadRequest
-  readonly source: ByteSource
-  readonly retry: RetryPolicy.RetryPolicy
   /** Bounds ListParts paging: 10,000 parts at 1,000 a page, plus slack. */
   readonly listPagesMax: number
 }
@@ -43,24 +30,11 @@ type Remote = Exclude<
   { _tag: "SaveCheckpoint" | "SavePart" | "RemoveCheckpoint" | "Notify" | "StopPartUploads" | "DeleteObject" }
 >
 
-const failed = (command: UploadCommand["_tag"], error: ObjectStoreError, partNumber?: number): UploadEvent => ({
-  _tag: "CommandFailed",
-  command,
-  reason: isRetryable(error) ? "StoreUnreachable" : "StoreRejected",
-  message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}`,
-  cause: error,
-  ...(partNumber === undefined ? {} : { partNumber })
-})
-
-const notFound: UploadEvent = { _tag: "UploadNotFound" }
-
 /** A part's failure or NoSuchUpload, marked with the upload it belongs to (see UploadMachine's events). */
 const ofUpload =
   (uploadId: string) =>
   (e: UploadEvent): UploadEvent =>
     e._tag === "CommandFailed" || e._tag === "UploadNotFound" ? { ...e, uploadId } : e
-
-const storeRetryable = (error: ObjectStoreError | PartDamaged) => error._tag === "PartDamaged" || isRetryable(error)
 
 /** Runs one remote command; never fails, every outcome is an event. @category runners */
 export const runCommand = (
@@ -150,78 +124,14 @@ export const runCommand = (
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
-/** Reads, hashes and sends one part; the bytes live only for this call, which is what bounds memory. */
-const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: "UploadPart" }>) =>
-  Effect.gen(function* () {
-    const store = yield* ObjectStore
-    const { partNumber, offsetBytes, sizeBytes } = command.range
-    const read = yield* Effect.result(ctx.source.read(offsetBytes, sizeBytes))
-    if (read._tag === "Failure") {
-      return {
-        _tag: "CommandFailed",
-        command: "UploadPart",
-        reason: "SourceUnreadable",
-        message: read.failure.message,
-        cause: read.failure,
-        partNumber
-      } satisfies UploadEvent
-    }
-    const bytes = read.success
-    const digest = yield* digestPart(bytes)
-    const body = { bytes, md5Base64: toBase64(digest.md5), crc64: digest.crc64 }
-    const send = store
-      .uploadPart({ bucket: ctx.request.bucket, key: ctx.request.key, uploadId: command.uploadId, partNumber, body })
-      .pipe(
-        Effect.flatMap((answer) => {
-          const etag = normalizeEtag(answer.etag)
-          if (answer.crc64 !== undefined && answer.crc64 !== digest.crc64) {
-            return Effect.fail(
-              new PartDamaged({ message: `part ${partNumber}: store CRC-64 ${answer.crc64}, sent ${digest.crc64}` })
-            )
-          }
-          if (/^[0-9a-f]{32}$/.test(etag) && etag !== toHex(digest.md5)) {
-            return Effect.fail(
-              new PartDamaged({ message: `part ${partNumber}: store ETag ${etag}, sent MD5 ${toHex(digest.md5)}` })
-            )
-          }
-          return Effect.succeed(answer.etag)
-        })
-      )
-    return yield* RetryPolicy.retrying(
-      ctx.retry,
-      storeRetryable
-    )(send).pipe(
-      Effect.flatMap((etag) =>
-        Effect.map(
-          Clock.currentTimeMillis,
-          (atMs): UploadEvent => ({
-            _tag: "PartUploaded",
-            uploadId: command.uploadId,
-            part: { partNumber, sizeBytes, etag, crc64: Crc64.toDecimal(digest.crc64) },
-            atMs
-          })
-        )
-      ),
-      Effect.catchTag("ObjectStoreError", (e) =>
-        Effect.succeed(isNoSuchUpload(e) ? notFound : failed("UploadPart", e, partNumber))
-      ),
-      Effect.catchTag("PartDamaged", (e) =>
-        Effect.succeed<UploadEvent>({
-          _tag: "CommandFailed",
-          command: "UploadPart",
-          reason: "IntegrityMismatch",
-          message: e.message,
-          partNumber
-        })
-      )
-    )
-  })
-
 /** The whole (one-part) source in one request. */
 const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
-    const read = yield* Effect.result(ctx.source.read(0, ctx.source.sizeBytes))
+    const source = ctx.source
+    // A stream is never sent as one PutObject (its size is unknown): a machine that asks for it is broken.
+    if (isCursor(source)) return yield* Effect.die(new Error("PutObject was asked for a stream source"))
+    const read = yield* Effect.result(source.read(0, source.sizeBytes))
     if (read._tag === "Failure") {
       return {
         _tag: "CommandFailed",
@@ -239,7 +149,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
       body: { bytes: read.success, md5Base64: toBase64(digest.md5), crc64: digest.crc64 },
       ...storedAttributesOf(request)
     })
-    const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
+    const expected = { sizeBytes: source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
     return yield* RetryPolicy.retrying(
       ctx.retry,
       isRetryable

@@ -20,7 +20,9 @@ import type { SourceReadError } from "./ports/ByteSource.ts"
 import { type CheckpointLocked, CheckpointStore, type CheckpointStoreError } from "./ports/CheckpointStore.ts"
 import type { Hasher } from "./ports/Hasher.ts"
 import { type CallbackResult, ObjectStore } from "./ports/ObjectStore.ts"
+import { isStreamSource } from "./ports/StreamSource.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
+import * as StreamCursor from "./StreamCursor.ts"
 import { type CannotResumeUpload, InvalidUploadRequest, type UploadFailed } from "./UploadErrors.ts"
 import * as Machine from "./UploadMachine.ts"
 import * as UploadRequest from "./UploadRequest.ts"
@@ -75,7 +77,7 @@ export const run = (
     const retry = yield* RetryPolicy.make(request.retry).pipe(
       Effect.mapError((e) => new InvalidUploadRequest({ field: "retry", message: e.message }))
     )
-    const fingerprint = yield* Fingerprint.fingerprint(request.source)
+    const fingerprint = yield* Fingerprint.ofSource(request.source)
     const settings = yield* UploadRequest.toSettings(request, store, fingerprint, checkpoints.persistent)
     const id = settings.checkpointId
     yield* checkpoints.lock(id)
@@ -90,7 +92,8 @@ export const run = (
 
     const ctx: RunnerContext = {
       request,
-      source: request.source,
+      // A stream is read once, front to back, through one cursor shared by the parts in flight.
+      source: isStreamSource(request.source) ? StreamCursor.make(request.source) : request.source,
       retry,
       listPagesMax: Math.ceil(store.limits.partCountMax / store.limits.listPageSizeMax) + 2
     }

@@ -12,6 +12,7 @@ import type { SourceFingerprint } from "./Checkpoint.ts"
 import * as Crc64 from "./Crc64.ts"
 import { isoFromEpochMs } from "./IsoTime.ts"
 import type { ByteSource, SourceReadError } from "./ports/ByteSource.ts"
+import { isStreamSource, type StreamSource } from "./ports/StreamSource.ts"
 
 /** Bytes per sample. @category constants */
 export const sampleBytes = 4096
@@ -41,6 +42,13 @@ export const fingerprint = (source: ByteSource): Effect.Effect<SourceFingerprint
       ...(source.lastModifiedMs === undefined ? {} : { lastModifiedMs: Math.max(0, Math.floor(source.lastModifiedMs)) })
     }
   })
+
+/** A stream's fingerprint: its name alone (its size is not known, its bytes not yet read). @category constructors */
+export const ofStream = (name: string): SourceFingerprint => ({ name, sizeBytes: 0, sampleCrc64: "0" })
+
+/** The fingerprint of either kind of source. @category constructors */
+export const ofSource = (source: ByteSource | StreamSource): Effect.Effect<SourceFingerprint, SourceReadError> =>
+  isStreamSource(source) ? Effect.succeed(ofStream(source.name)) : fingerprint(source)
 
 const timeOf = (ms: number | undefined): string => (ms === undefined ? "unknown" : isoFromEpochMs(ms))
 

@@ -10,6 +10,7 @@
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import type { DialectLimits } from "./Limits.ts"
+import * as PartGrowth from "./PartGrowth.ts"
 
 /** @category models */
 export interface PartPlan {
@@ -18,6 +19,12 @@ export interface PartPlan {
   readonly partCount: number
   /** What the caller asked for; differs from `partSizeBytes` when the plan had to grow it. */
   readonly requestedPartSizeBytes: number
+  /**
+   * A stream's layout: parts grow (core/PartGrowth.ts). Until `ended`, `sizeBytes` and `partCount` are the
+   * growth's capacity and the store's part limit; once the stream ends they are its real size and part count.
+   */
+  readonly growth?: PartGrowth.Growth
+  readonly ended?: boolean
 }
 
 /** @category models */
@@ -84,9 +91,37 @@ export const make = (
 
 /** The byte range of one part (1-based). @category utils */
 export const rangeOf = (plan: PartPlan, partNumber: number): PartRange => {
+  if (plan.growth !== undefined) {
+    const offsetBytes = PartGrowth.offsetOf(plan.growth, partNumber)
+    const sizeBytes = Math.max(
+      0,
+      Math.min(PartGrowth.partSizeOf(plan.growth, partNumber), plan.sizeBytes - offsetBytes)
+    )
+    return { partNumber, offsetBytes, sizeBytes }
+  }
   const offsetBytes = (partNumber - 1) * plan.partSizeBytes
   return { partNumber, offsetBytes, sizeBytes: Math.min(plan.partSizeBytes, plan.sizeBytes - offsetBytes) }
 }
+
+/** A stream's layout before its end is known: growing parts up to the store's limits. @category constructors */
+export const streaming = (growth: PartGrowth.Growth, requestedPartSizeBytes: number): PartPlan => ({
+  sizeBytes: PartGrowth.capacityOf(growth),
+  partSizeBytes: growth.startPartSizeBytes,
+  partCount: growth.partCountMax,
+  requestedPartSizeBytes,
+  growth
+})
+
+/** A stream's layout once it ended after `partCount` parts and `sizeBytes` bytes. @category constructors */
+export const endedAt = (plan: PartPlan, partCount: number, sizeBytes: number): PartPlan => ({
+  ...plan,
+  partCount,
+  sizeBytes,
+  ended: true
+})
+
+/** Whether the layout is a stream's whose end is not known yet. @category utils */
+export const isOpen = (plan: PartPlan): boolean => plan.growth !== undefined && plan.ended !== true
 
 /** Every part, in order. @category utils */
 export const ranges = (plan: PartPlan): ReadonlyArray<PartRange> =>

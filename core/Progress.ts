@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as HashMap from "effect/HashMap"
+import * as PartPlan from "./PartPlan.ts"
 import type { UploadState } from "./UploadMachine.ts"
 
 /** @category models */
@@ -23,6 +24,8 @@ export interface Progress {
   readonly totalBytes: number
   readonly partsCommitted: number
   readonly partCount: number
+  /** Set while a stream's end is not known: `totalBytes` and `partCount` are then what has been read so far. */
+  readonly sizeUnknown?: true
 }
 
 /** Progress for states that have a layout; `undefined` before the upload is reconciled and after it stops. @category constructors */
@@ -32,6 +35,19 @@ export const fromState = (state: UploadState): Progress | undefined => {
     case "Completing": {
       // Running totals the transitions keep: O(1) per event, not a sum over every part.
       const { layout, done, committedBytes } = state.upload
+      if (PartPlan.isOpen(layout)) {
+        const inFlightBytes = state._tag === "Uploading" ? state.inFlightBytes : 0
+        return {
+          phase: state._tag,
+          restarts: state.restarts,
+          committedBytes,
+          inFlightBytes,
+          totalBytes: committedBytes + inFlightBytes,
+          partsCommitted: HashMap.size(done),
+          partCount: HashMap.size(done) + (state._tag === "Uploading" ? state.inFlight.size : 0),
+          sizeUnknown: true
+        }
+      }
       return {
         phase: state._tag,
         restarts: state.restarts,

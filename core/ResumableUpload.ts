@@ -95,7 +95,7 @@ export const inspectResume = (
     }
     const checkpoint = loaded.success
     if (checkpoint === undefined) return { _tag: "NoCheckpoint", checkpointId }
-    const source = yield* Fingerprint.fingerprint(request.source)
+    const source = yield* Fingerprint.ofSource(request.source)
     const requestedPartSizeBytes = request.partSizeBytes ?? checkpoint.partSizeBytes
     const target = UploadRequest.targetOf(request, store, source, requestedPartSizeBytes)
     const fit = Resume.fit(target, checkpoint)

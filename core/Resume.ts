@@ -12,6 +12,7 @@ import type { Checkpoint, PartRecord, SourceFingerprint } from "./Checkpoint.ts"
 import * as Crc64 from "./Crc64.ts"
 import * as Fingerprint from "./Fingerprint.ts"
 import type { DialectLimits } from "./Limits.ts"
+import type * as PartGrowth from "./PartGrowth.ts"
 import * as PartPlan from "./PartPlan.ts"
 import { type ListedPart, normalizeEtag } from "./ports/ObjectStore.ts"
 import type { CannotResumeReason } from "./UploadErrors.ts"
@@ -25,6 +26,8 @@ export interface Target {
   readonly source: SourceFingerprint
   readonly limits: DialectLimits
   readonly requestedPartSizeBytes: number
+  /** The source is a stream of unknown size (its fingerprint is its name only). */
+  readonly stream?: boolean
 }
 
 /** @category models */
@@ -48,6 +51,13 @@ export const fit = (target: Target, checkpoint: Checkpoint): Fit => {
   }
   const changed = Fingerprint.difference(checkpoint.source, target.source)
   if (changed !== undefined) return unfit("SourceChanged", changed)
+  if ((target.stream === true) !== (checkpoint.growth !== undefined)) {
+    return unfit(
+      "SourceChanged",
+      target.stream ? "checkpoint is for a file, not a stream" : "checkpoint is for a stream, not a file"
+    )
+  }
+  if (checkpoint.growth !== undefined) return streamFit(target, checkpoint, checkpoint.growth)
   const partSizeBytes = checkpoint.partSizeBytes
   const partCount = PartPlan.partCountFor(target.source.sizeBytes, partSizeBytes)
   const layout = {
@@ -65,6 +75,26 @@ export const fit = (target: Target, checkpoint: Checkpoint): Fit => {
   for (const part of checkpoint.parts) {
     if (part.partNumber > partCount || PartPlan.rangeOf(layout, part.partNumber).sizeBytes !== part.sizeBytes) {
       return unfit("LayoutInvalid", `checkpoint part ${part.partNumber} does not match the source layout`)
+    }
+  }
+  return { _tag: "Fits", layout }
+}
+
+/** A stream's checkpoint: its growth must fit the store, and each part its range (the last may be short). */
+const streamFit = (target: Target, checkpoint: Checkpoint, growth: PartGrowth.Growth): Fit => {
+  const { limits } = target
+  if (
+    growth.partCountMax > limits.partCountMax ||
+    growth.partSizeBytesMax > limits.partSizeBytesMax ||
+    growth.startPartSizeBytes < limits.partSizeBytesMin ||
+    growth.startPartSizeBytes !== checkpoint.partSizeBytes
+  ) {
+    return unfit("LayoutInvalid", "checkpoint's growing part layout does not fit this store's limits")
+  }
+  const layout = PartPlan.streaming(growth, target.requestedPartSizeBytes)
+  for (const part of checkpoint.parts) {
+    if (part.partNumber > growth.partCountMax || part.sizeBytes > PartPlan.rangeOf(layout, part.partNumber).sizeBytes) {
+      return unfit("LayoutInvalid", `checkpoint part ${part.partNumber} does not match the stream's layout`)
     }
   }
   return { _tag: "Fits", layout }

@@ -51,6 +51,8 @@ export interface Settings {
   /** A source of one part goes up as a single PutObject. */
   readonly singleRequest: boolean
   readonly restartsMax: number
+  /** Set when the source is a stream of unknown size (core/ports/StreamSource.ts); `plan` then grows. */
+  readonly stream?: { readonly replayable: boolean }
 }
 
 // ── States ──────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -133,7 +135,14 @@ export type UploadEvent =
   // `uploadId`: the upload a part's answer belongs to, so a late answer of an abandoned upload can never be taken
   // for the current one's (matched by id, not by the order answers happen to arrive in).
   | { readonly _tag: "UploadNotFound"; readonly uploadId?: string }
-  | { readonly _tag: "PartUploaded"; readonly uploadId: string; readonly part: PartRecord; readonly atMs: number }
+  | {
+      readonly _tag: "PartUploaded"
+      readonly uploadId: string
+      readonly part: PartRecord
+      readonly atMs: number
+      /** A stream part sent again because it differed from its record: why. */
+      readonly diverged?: string
+    }
   | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64: bigint }
   | { readonly _tag: "CompleteAnswered"; readonly verdict: ObjectCheck.Verdict; readonly callback?: CallbackResult }
   | { readonly _tag: "CompleteUnanswered"; readonly message: string }
@@ -151,6 +160,17 @@ export type UploadEvent =
     }
   | { readonly _tag: "PauseRequested" }
   | { readonly _tag: "CancelRequested" }
+  // Stream sources only (core/StreamParts.ts). A committed part re-read on a resume matched its record:
+  | { readonly _tag: "PartVerified"; readonly uploadId: string; readonly part: PartRecord }
+  // … or did not, and the request fails rather than re-send it (`onUnresumable: "fail"`):
+  | { readonly _tag: "PartDiverged"; readonly uploadId: string; readonly partNumber: number; readonly message: string }
+  // The read of `partNumber` found the stream already ended, after `streamSizeBytes` bytes in all.
+  | {
+      readonly _tag: "SourceEnded"
+      readonly uploadId: string
+      readonly partNumber: number
+      readonly streamSizeBytes: number
+    }
 
 // ── Commands: requests to the driver, imperative ────────────────────────────────────────────────────────────────
 
@@ -168,12 +188,25 @@ export type Notice =
   | { readonly _tag: "StaleUploadAborted"; readonly uploadId: string }
   | { readonly _tag: "IntegrityUnverifiable"; readonly message: string }
   | { readonly _tag: "StopDeferred"; readonly message: string }
+  | { readonly _tag: "StreamNotReplayable"; readonly sourceName: string; readonly message: string }
+  /** A stream part differed from what the checkpoint recorded, so it was sent again (`onUnresumable: "restart"`). */
+  | { readonly _tag: "PartResent"; readonly partNumber: number; readonly message: string }
 
 /** @category models */
 export type UploadCommand =
   | { readonly _tag: "InitiateUpload" }
   | { readonly _tag: "ListParts"; readonly uploadId: string }
-  | { readonly _tag: "UploadPart"; readonly uploadId: string; readonly range: PartPlan.PartRange }
+  | {
+      readonly _tag: "UploadPart"
+      readonly uploadId: string
+      readonly range: PartPlan.PartRange
+      /** Stream parts already committed: read and verify against this record instead of sending blindly. */
+      readonly expected?: PartRecord
+      /** What a verified part that differs from `expected` gets: sent again, or reported (`PartDiverged`). */
+      readonly onMismatch?: "resend" | "report"
+      /** A stream's last possible part (the part limit): a stream that goes on past it fails, never is cut. */
+      readonly lastPossible?: true
+    }
   | { readonly _tag: "PutObject" }
   | { readonly _tag: "SaveCheckpoint"; readonly checkpoint: Checkpoint }
   /** One more committed part of the checkpoint last saved: O(1), appended to the checkpoint's journal. */

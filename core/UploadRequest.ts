@@ -9,10 +9,12 @@ import * as Effect from "effect/Effect"
 import type { SourceFingerprint } from "./Checkpoint.ts"
 import * as Crc64 from "./Crc64.ts"
 import { defaultPartSizeBytes, validateObjectKey } from "./Limits.ts"
+import * as PartGrowth from "./PartGrowth.ts"
 import * as PartPlan from "./PartPlan.ts"
 import type { Progress } from "./Progress.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
 import type { ObjectStoreShape, StoredAttributes, UploadCallback } from "./ports/ObjectStore.ts"
+import { isStreamSource, type StreamSource } from "./ports/StreamSource.ts"
 import type * as Resume from "./Resume.ts"
 import type * as RetryPolicy from "./RetryPolicy.ts"
 import { InvalidUploadRequest } from "./UploadErrors.ts"
@@ -23,8 +25,12 @@ import * as Utf8 from "./Utf8.ts"
 export interface UploadRequest extends StoredAttributes {
   readonly bucket: string
   readonly key: string
-  readonly source: ByteSource
-  /** Default 8 MiB; grown automatically when the source would need more than the store's part limit. */
+  /** A sized source (a file, a Blob), or a stream of unknown size whose parts grow (core/PartGrowth.ts). */
+  readonly source: ByteSource | StreamSource
+  /**
+   * Default 8 MiB; grown automatically when the source would need more than the store's part limit. For a
+   * stream, the size of its first parts.
+   */
   readonly partSizeBytes?: number
   /** Parts in flight at once; default 3, at most {@link parallelismMax}. Also bounds parts held in memory. */
   readonly parallelism?: number
@@ -70,7 +76,8 @@ export const targetOf = (
   key: request.key,
   source,
   limits: store.limits,
-  requestedPartSizeBytes
+  requestedPartSizeBytes,
+  ...(isStreamSource(request.source) ? { stream: true } : {})
 })
 
 const invalid = (field: string, message: string) => new InvalidUploadRequest({ field, message })
@@ -96,7 +103,11 @@ export const toSettings = Effect.fnUntraced(function* (
     )
   }
   const requested = request.partSizeBytes ?? Math.max(defaultPartSizeBytes, store.limits.partSizeBytesMin)
+  const stream = isStreamSource(request.source)
   const plan = yield* PartPlan.make(source.sizeBytes, requested, store.limits).pipe(
+    Effect.map((sized) =>
+      stream ? PartPlan.streaming(PartGrowth.make(sized.partSizeBytes, store.limits), requested) : sized
+    ),
     Effect.mapError((e) => invalid(e.reason === "SourceTooLarge" ? "source" : "partSizeBytes", e.message))
   )
   const settings: Settings = {
@@ -109,7 +120,8 @@ export const toSettings = Effect.fnUntraced(function* (
     deleteUploadIdOnCancelling: request.deleteUploadIdOnCancelling ?? true,
     // The upload callback rides on Complete, so an upload that asks for one is never sent as a single PutObject.
     singleRequest: (request.singleRequest ?? true) && plan.partCount === 1 && request.callback === undefined,
-    restartsMax
+    restartsMax,
+    ...(isStreamSource(request.source) ? { stream: { replayable: request.source.replayable } } : {})
   }
   return settings
 })

@@ -29,6 +29,9 @@ export const notify = (notice: Notice): UploadCommand => ({ _tag: "Notify", noti
 
 export const isLatePartAnswer = (s: Of<"Init">, e: UploadEvent): boolean =>
   e._tag === "PartUploaded" ||
+  e._tag === "PartVerified" ||
+  e._tag === "PartDiverged" ||
+  e._tag === "SourceEnded" ||
   (e._tag === "CommandFailed" && e.command === "UploadPart") ||
   (e._tag === "UploadNotFound" && s.step !== "Reconciling" && s.step !== "DiscardingStale")
 
@@ -44,7 +47,14 @@ export const answersAnotherUpload = (state: UploadState, e: UploadEvent): boolea
         ? state.uploadId
         : undefined
   const answering =
-    e._tag === "PartUploaded" || e._tag === "CommandFailed" || e._tag === "UploadNotFound" ? e.uploadId : undefined
+    e._tag === "PartUploaded" ||
+    e._tag === "CommandFailed" ||
+    e._tag === "UploadNotFound" ||
+    e._tag === "PartVerified" ||
+    e._tag === "PartDiverged" ||
+    e._tag === "SourceEnded"
+      ? e.uploadId
+      : undefined
   return current !== undefined && answering !== undefined && answering !== current
 }
 
@@ -124,6 +134,10 @@ export const beginUploading = (
   )
 }
 
+/** Marks a stream's part at the part limit, whose reader checks that the stream ends there. */
+const lastPossible = (s: Of<"Uploading">, partNumber: number): { readonly lastPossible?: true } =>
+  PartPlan.isOpen(s.upload.layout) && partNumber === s.upload.layout.partCount ? { lastPossible: true } : {}
+
 /** Starts parts, lowest number first, until `parallelism` are in flight. */
 export const fill = (s: Of<"Uploading">): Step => {
   const inFlight = new Set(s.inFlight)
@@ -131,11 +145,26 @@ export const fill = (s: Of<"Uploading">): Step => {
   let next = s.nextPartNumber
   let inFlightBytes = s.inFlightBytes
   while (inFlight.size < s.settings.parallelism && next <= s.upload.layout.partCount) {
-    if (!HashMap.has(s.upload.done, next)) {
+    const recorded = HashMap.get(s.upload.done, next)
+    if (recorded._tag === "None") {
       const range = PartPlan.rangeOf(s.upload.layout, next)
       inFlight.add(next)
       inFlightBytes += range.sizeBytes
-      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range })
+      commands.push({ _tag: "UploadPart", uploadId: s.upload.uploadId, range, ...lastPossible(s, next) })
+    } else if (s.settings.stream !== undefined) {
+      // A stream cannot skip ahead: a committed part is read anyway, and verified against its record.
+      const range = PartPlan.rangeOf(s.upload.layout, next)
+      inFlight.add(next)
+      inFlightBytes += range.sizeBytes
+      const onMismatch = s.settings.onUnresumable === "fail" ? "report" : "resend"
+      commands.push({
+        _tag: "UploadPart",
+        uploadId: s.upload.uploadId,
+        range,
+        expected: recorded.value,
+        onMismatch,
+        ...lastPossible(s, next)
+      })
     }
     next++
   }
@@ -222,6 +251,8 @@ export const withPart = (upload: Upload, part: PartRecord): Upload => {
 export const updatedAtOf = (upload: Upload, atMs: number): number => Math.floor(Math.max(atMs, upload.createdAtMs))
 
 export const holdsEveryPart = (checkpoint: Checkpoint, settings: Settings): boolean =>
+  // A stream's checkpoint cannot know it holds every part: the stream may go on past them.
+  settings.stream === undefined &&
   checkpoint.parts.length === PartPlan.partCountFor(settings.target.source.sizeBytes, checkpoint.partSizeBytes)
 
 export const pausedFrom = (upload: Upload, byCancel: boolean): UploadState => ({
@@ -263,6 +294,7 @@ export const checkpointOf = (settings: Settings, upload: Upload, atMs: number): 
   source: settings.target.source,
   partSizeBytes: upload.layout.partSizeBytes,
   parts: partsOf(upload),
+  ...(upload.layout.growth === undefined ? {} : { growth: upload.layout.growth }),
   // Whole milliseconds: a clock may report fractions, the checkpoint format does not take them.
   createdAtMs: Math.floor(upload.createdAtMs),
   updatedAtMs: updatedAtOf(upload, atMs)

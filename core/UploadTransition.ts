@@ -14,6 +14,7 @@
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as PartPlan from "./PartPlan.ts"
+import { isStreamAnswer, onStreamAnswer } from "./StreamParts.ts"
 import { UploadFailed } from "./UploadErrors.ts"
 import { InvalidTransition, type Of, type Step, type UploadEvent, type UploadState } from "./UploadMachine.ts"
 import {
@@ -60,6 +61,7 @@ export const transition = (state: UploadState, event: UploadEvent): Effect.Effec
 }
 
 const onUploading = (s: Of<"Uploading">, e: UploadEvent): Step | undefined => {
+  if (s.settings.stream !== undefined && isStreamAnswer(e)) return onStreamAnswer(s, e)
   switch (e._tag) {
     case "PartUploaded": {
       if (!s.inFlight.has(e.part.partNumber)) return stay(s) // a late answer from a part we stopped waiting for
@@ -77,6 +79,12 @@ const onUploading = (s: Of<"Uploading">, e: UploadEvent): Step | undefined => {
       })
     }
     case "UploadNotFound":
+      // A stream already read past its start cannot start over in this run: it fails (kept for a rerun, which
+      // finds the upload gone and starts over by the policy), or with `"fail"` says it cannot resume.
+      if (s.settings.stream !== undefined && s.settings.onUnresumable === "restart") {
+        const message = "the multipart upload disappeared from the store mid-stream; run again to start over"
+        return failWith(s.settings, { reason: "StoreRejected", message }, s.upload.uploadId)
+      }
       return prepend(
         unresumable(
           s.settings,

@@ -130,6 +130,21 @@ const stopAfterDiscard = (
 }
 
 const onCheckpointLoaded = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {
+  const step = onCheckpointLoadedStep(s, e)
+  if (s.settings.stream === undefined || s.settings.stream.replayable) return step
+  // Said up front: the caller learns before a byte is sent that a crash cannot be resumed from this source alone.
+  const sourceName = s.settings.target.source.name
+  return prepend(
+    step,
+    notify({
+      _tag: "StreamNotReplayable",
+      sourceName,
+      message: `${sourceName} cannot be replayed: a rerun resumes only when fed the same bytes again (every committed part is verified by its digest first)`
+    })
+  )
+}
+
+const onCheckpointLoadedStep = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {
   if (e.corrupt !== undefined) return unresumable(s.settings, s.restarts, "CheckpointCorrupt", e.corrupt)
   if (e.checkpoint === undefined) return startFresh(s.settings, s.restarts, undefined)
   const fit = Resume.fit(s.settings.target, e.checkpoint)

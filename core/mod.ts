@@ -9,7 +9,9 @@
  * @since 0.1.0
  */
 import * as Crc64 from "./Crc64.ts"
+import * as PartGrowth from "./PartGrowth.ts"
 import * as PartPlan from "./PartPlan.ts"
+import * as StreamCursor from "./StreamCursor.ts"
 
 // ── Errors (all tagged: match on `_tag`) ─────────────────────────────────────────────────────────────────────
 export { CheckpointCorrupt } from "./Checkpoint.ts"
@@ -87,6 +89,7 @@ export {
   type UploadRef,
   type UploadsPage
 } from "./ports/ObjectStore.ts"
+export { isStreamSource, type StreamSource } from "./ports/StreamSource.ts"
 export { inspectResume, type ResumeReport, resumableUpload, startUpload, type UploadHandle } from "./ResumableUpload.ts"
 export type { RetryPolicy } from "./RetryPolicy.ts"
 export {
@@ -100,4 +103,5 @@ export type { Notice } from "./UploadMachine.ts"
 export type { UploadRequest } from "./UploadRequest.ts"
 /** CRC-64/XZ (`compute`, `combine`, decimal conversions), as OSS reports it. */
 /** How a source is cut into parts (`make`, `ranges`, `partCountFor`). */
-export { Crc64, PartPlan }
+/** How a stream's parts grow (`make`, `partSizeOf`, `capacityOf`), and its in-order reader. */
+export { Crc64, PartGrowth, PartPlan, StreamCursor }

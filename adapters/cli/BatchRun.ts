@@ -50,6 +50,11 @@ export const uploadDirectory = (options: BatchOptions): Effect.Effect<number, Us
       const flag = refused === "callbackUrl" ? "--callback-url" : "--generate"
       return yield* new UsageError({ message: `${flag} applies to one file; it cannot be used with --recursive` })
     }
+    // A directory is a set of finished files; a stream (stdin, a file still being written) is one object.
+    if (options.follow || options.source === "-") {
+      const what = options.follow ? "--follow uploads one growing file" : "- (stdin) is one stream"
+      return yield* new UsageError({ message: `${what}; it cannot be used with --recursive` })
+    }
     const root = resolve(options.source)
     const isDirectory = (() => {
       try {

@@ -25,12 +25,14 @@ const uploadOnly = [
   "sse",
   "sseKmsKeyId",
   "callbackUrl",
-  "generate"
+  "generate",
+  "idleTimeout",
+  "untilExists"
 ] as const
 
 /** A download given a flag that only an upload can use is a usage error, not a flag silently dropped. */
 const refuseUploadFlags = (options: Omit<PutOptions, "file" | "target">): Effect.Effect<void, UsageError> => {
-  const given = uploadOnly.find((name) => options[name] !== undefined)
+  const given = options.follow ? "follow" : uploadOnly.find((name) => options[name] !== undefined)
   if (given === undefined) return Effect.void
   const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
   return Effect.fail(new UsageError({ message: `--${flag} applies to uploads; this copy downloads` }))

@@ -2,8 +2,8 @@
  * What `cp SOURCE DESTINATION` means, as aws CLI and ossutil users expect it: which side is the store, and the key
  * or file name the other side implies. A remote target that ends in `/` (or names only a bucket) is a "directory":
  * `cp a.txt oss://b/pre/` stores `pre/a.txt`. A local destination that is a directory, or ends in `/`, gets the
- * key's last segment as its file name. `-` is stdout as a destination; as a source (stdin) it is refused here until
- * streamed uploads exist, which is the one place that changes then.
+ * key's last segment as its file name. `-` is stdout as a destination and stdin as a source (a stream, which needs a
+ * whole key: there is no file name to append).
  *
  * @since 0.2.0
  */
@@ -38,21 +38,18 @@ export const planCopy = (source: string, destination: string): Effect.Effect<Cop
   )
 }
 
-/** Refuses `-` as an upload source; the streams work replaces this check with a stdin source. @category parsers */
-export const checkUploadSource = (file: string): Effect.Effect<void, UsageError> =>
-  file === stdio
-    ? Effect.fail(new UsageError({ message: "reading from stdin is not supported yet; upload a file" }))
-    : Effect.void
-
 /** The key an upload of `localPath` to `target` stores: a directory-like target gets the file's name appended. @category utils */
 export const uploadKey = (target: Target.Target, localPath: string): string =>
   target.key === "" || target.key.endsWith("/") ? `${target.key}${basename(localPath)}` : target.key
 
 /** The object target of an upload, its key completed by {@link uploadKey} and then checked. @category parsers */
 export const uploadTarget = (text: string, localPath: string): Effect.Effect<Target.Target, UsageError> =>
-  Effect.flatMap(Target.parse(text), (target) =>
-    Target.parseObject(Target.format({ ...target, key: uploadKey(target, localPath) }))
-  )
+  Effect.flatMap(Target.parse(text), (target) => {
+    if (localPath === stdio && (target.key === "" || target.key.endsWith("/"))) {
+      return Effect.fail(new UsageError({ message: `stdin has no file name to append: give a whole key, not ${text}` }))
+    }
+    return Target.parseObject(Target.format({ ...target, key: uploadKey(target, localPath) }))
+  })
 
 /** The key's last segment: the file name a download into a directory gets. @category utils */
 export const lastSegment = (key: string): string => key.split("/").at(-1) ?? key

@@ -57,9 +57,10 @@ export const listCheckpoints = (options: { readonly checkpointDir: string; reado
               target: `${c.dialect}://${c.bucket}/${c.key}`,
               source: c.source.name,
               committedBytes: committed,
-              totalBytes: c.source.sizeBytes
+              // A stream's size is not known until it ends.
+              ...(c.growth === undefined ? { totalBytes: c.source.sizeBytes } : { stream: true })
             })
-          : `${entry.id}  ${c.dialect}://${c.bucket}/${c.key}  ${formatBytes(committed)} of ${formatBytes(c.source.sizeBytes)}  from ${c.source.name}`
+          : `${entry.id}  ${c.dialect}://${c.bucket}/${c.key}  ${formatBytes(committed)} of ${c.growth === undefined ? formatBytes(c.source.sizeBytes) : "a stream"}  from ${c.source.name}`
       )
     }
     if (!options.json)

@@ -42,7 +42,8 @@ export const make = (mode: "json" | "tty" | "plain", nowMs: () => number = Date.
     startBytes ??= p.committedBytes
     const seconds = Math.max(0.001, (nowMs() - started) / 1000)
     const rate = (p.committedBytes - startBytes) / seconds
-    const eta = rate > 0 ? Math.ceil((p.totalBytes - p.committedBytes) / rate) : undefined
+    // A stream's end is not known, so neither is the time to it.
+    const eta = rate > 0 && p.sizeUnknown !== true ? Math.ceil((p.totalBytes - p.committedBytes) / rate) : undefined
     return { rate: `${formatBytes(rate)}/s`, eta: eta === undefined ? "?" : `${eta}s` }
   }
   const describe = (n: Notice): string => {
@@ -76,7 +77,7 @@ export const make = (mode: "json" | "tty" | "plain", nowMs: () => number = Date.
         const { rate, eta } = rateAndEta(p)
         const payload = {
           done: formatBytes(p.committedBytes),
-          total_h: formatBytes(p.totalBytes),
+          total_h: p.sizeUnknown === true ? "?" : formatBytes(p.totalBytes),
           phase: p.phase,
           rate,
           eta_h: eta
@@ -106,7 +107,9 @@ export const make = (mode: "json" | "tty" | "plain", nowMs: () => number = Date.
       lastLineMs = nowMs()
       const { rate, eta } = rateAndEta(p)
       out(
-        `${p.phase.toLowerCase()}: ${formatBytes(p.committedBytes)} of ${formatBytes(p.totalBytes)} committed, ${rate}, eta ${eta}`
+        p.sizeUnknown === true
+          ? `${p.phase.toLowerCase()}: ${formatBytes(p.committedBytes)} committed so far (size not known yet), ${rate}`
+          : `${p.phase.toLowerCase()}: ${formatBytes(p.committedBytes)} of ${formatBytes(p.totalBytes)} committed, ${rate}, eta ${eta}`
       )
     },
     notice: (n) => out(describe(n)),

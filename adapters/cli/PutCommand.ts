@@ -14,21 +14,22 @@ import { dirname, resolve } from "node:path"
 import type { UploadOutcome } from "@resumable-upload/core/Driver"
 import { startUpload } from "@resumable-upload/core/ResumableUpload"
 import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
-import * as NodeFileByteSource from "@resumable-upload/node/NodeFileByteSource"
 import * as NodeHasher from "@resumable-upload/node/NodeHasher"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ExitCode, UsageError } from "./CliErrors.ts"
-import { checkUploadSource, uploadTarget } from "./CopyPaths.ts"
+import { stdio, uploadTarget } from "./CopyPaths.ts"
 import * as FailureReport from "./FailureReport.ts"
 import { type AttributeFlags, resolveAttributes } from "./ObjectAttributes.ts"
 import * as ProgressView from "./ProgressView.ts"
+import { type FollowFlags, sourceFor } from "./PutSource.ts"
 import { resolveStore, type StoreFlags } from "./StoreConfig.ts"
 import * as Target from "./Target.ts"
 import { formatBytes, parseSizeBytes } from "./Units.ts"
 
 /** @category models */
-export interface PutOptions extends StoreFlags, AttributeFlags {
+export interface PutOptions extends StoreFlags, AttributeFlags, FollowFlags {
+  /** A file, or `-` for standard input. */
   readonly file: string
   readonly target: string | undefined
   readonly partSize: string | undefined
@@ -74,12 +75,11 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     if (!Number.isInteger(options.parallel) || options.parallel < 1 || options.parallel > 64) {
       return yield* new UsageError({ message: `--parallel must be an integer from 1 to 64, got ${options.parallel}` })
     }
-    yield* checkUploadSource(options.file)
-    const path = resolve(options.file)
+    const path = options.file === stdio ? stdio : resolve(options.file)
     const generateBytes = yield* sizeOption("generate", options.generate)
     const partSizeBytes = yield* sizeOption("part-size", options.partSize)
     if (generateBytes !== undefined && !existsSync(path)) generateFile(path, generateBytes)
-    if (!existsSync(path)) return yield* new UsageError({ message: `no such file: ${options.file}` })
+    const input = yield* sourceFor(options.file, path, options)
     // A target ending in `/` (or naming only a bucket) gets the file's name, as aws CLI and ossutil do.
     const target = yield* uploadTarget(options.target ?? "oss://uploads/", path)
     const attributes = yield* resolveAttributes(options, target.scheme, path)
@@ -88,14 +88,20 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     }
     const view = ProgressView.make(options.json ? "json" : process.stdout.isTTY ? "tty" : "plain")
     const store = yield* resolveStore(options, target.scheme)
-    const source = yield* NodeFileByteSource.make(path).pipe(
-      Effect.mapError((e) => new UsageError({ message: e.message }))
-    )
-    view.event(
-      "start",
-      { file: path, target: Target.format(target), sizeBytes: source.sizeBytes, store: store.description },
-      `uploading ${path} (${formatBytes(source.sizeBytes)}) to ${Target.format(target)}\n  via ${store.description}`
-    )
+    const source = input.source
+    if (input._tag === "File") {
+      view.event(
+        "start",
+        { file: path, target: Target.format(target), sizeBytes: input.source.sizeBytes, store: store.description },
+        `uploading ${path} (${formatBytes(input.source.sizeBytes)}) to ${Target.format(target)}\n  via ${store.description}`
+      )
+    } else {
+      view.event(
+        "start",
+        { file: path, target: Target.format(target), stream: true, store: store.description },
+        `uploading ${input.description} (size not known yet; parts grow as it goes on) to ${Target.format(target)}\n  via ${store.description}`
+      )
+    }
     const layer = Layer.mergeAll(
       store.layer,
       NodeCheckpointStore.layer(resolve(options.checkpointDir)),
@@ -175,8 +181,8 @@ const report = (
           `stored ${Target.format(target)}: ${formatBytes(outcome.sizeBytes)} (${outcome.sizeBytes} bytes) in ${outcome.partCount} part${outcome.partCount === 1 ? "" : "s"}`,
           `  etag   ${outcome.etag}`,
           target.scheme === "oss"
-            ? `  crc64  ${outcome.crc64} (x-oss-hash-crc64ecma, verified against the local file)`
-            : `  crc64  ${outcome.crc64} (of the local file; the ETag was checked against the parts' MD5s)`,
+            ? `  crc64  ${outcome.crc64} (x-oss-hash-crc64ecma, verified against the bytes read)`
+            : `  crc64  ${outcome.crc64} (of the bytes read; the ETag was checked against the parts' MD5s)`,
           ...(outcome.callback === undefined
             ? []
             : [`  callback ${outcome.callback.ok ? "ok" : "FAILED"}: ${outcome.callback.body}`])

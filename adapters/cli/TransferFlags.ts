@@ -73,6 +73,24 @@ export const transferFlags = {
     Flag.withDescription(`body OSS posts to --callback-url, its variables filled in (default ${callbackBodyDefault})`)
   ),
   json,
+  follow: Flag.Boolean("follow").pipe(
+    Flag.withDefault(false),
+    Flag.withDescription(
+      "uploads: follow a file that is still being written, sending each part as soon as its bytes exist, and finish when it stops growing (--idle-timeout) or a marker appears (--until-exists)"
+    )
+  ),
+  idleTimeout: optional(
+    Flag.String("idle-timeout").pipe(
+      Flag.withDescription(
+        "with --follow: finish once the file has not grown for this long, e.g. 10s, 2m (default 10s; with --until-exists, off unless given)"
+      )
+    )
+  ),
+  untilExists: optional(
+    Flag.String("until-exists").pipe(
+      Flag.withDescription("with --follow: finish once this path exists (the writer's done marker)")
+    )
+  ),
   generate: optional(
     Flag.String("generate").pipe(
       Flag.withDescription("uploads: create the file with this many random bytes if it is missing, e.g. 256MiB")

@@ -64,7 +64,11 @@ const putCommand = Command.make(
   {
     ...transferFlags,
     ...batchFlags,
-    file: Argument.String("file").pipe(Argument.withDescription("the file to upload (with -r, the directory)")),
+    file: Argument.String("file").pipe(
+      Argument.withDescription(
+        "the file to upload (with -r, the directory), or - to read standard input to its end (a stream of unknown size)"
+      )
+    ),
     target: Argument.String("target").pipe(
       Argument.optional,
       Argument.map(Option.getOrUndefined),
@@ -94,7 +98,7 @@ const cpCommand = Command.make(
     ...batchFlags,
     source: Argument.String("source").pipe(
       Argument.withDescription(
-        "a local file to upload (with -r, a directory), or oss://bucket/key / s3://bucket/key to download"
+        "a local file to upload (with -r, a directory; - for stdin; with --follow, a file still being written), or oss://bucket/key / s3://bucket/key to download"
       )
     ),
     destination: Argument.String("destination").pipe(

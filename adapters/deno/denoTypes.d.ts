@@ -43,8 +43,10 @@ declare namespace Deno {
   }
   interface WriteFileOptions {
     createNew?: boolean
+    append?: boolean
   }
   function open(path: string, options?: OpenOptions): Promise<FsFile>
+  const stdin: { readonly readable: ReadableStream<Uint8Array> }
   function stat(path: string): Promise<FileInfo>
   function mkdir(path: string, options?: { recursive?: boolean }): Promise<void>
   function makeTempDir(options?: { prefix?: string }): Promise<string>

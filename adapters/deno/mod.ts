@@ -32,4 +32,6 @@ export const layer = (options: DenoBundleOptions): Layer.Layer<Hasher | Checkpoi
 /** A ByteSource over a file (`fileSource(path)`), one handle per range read. @category constructors */
 export { make as fileSource } from "./DenoFileByteSource.ts"
 /** The Promise API: `upload({ store, file, bucket, key, onProgress })` → a task with `done`, `pause`, `cancel`. */
+/** Streams of unknown size: `fromReadable`/`fromReader`, `stdin()`, `follow(path, …)` for a growing file. */
+export * as streamSource from "./DenoStreamSource.ts"
 export { type UploadOptions, upload } from "./upload.ts"

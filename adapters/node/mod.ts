@@ -28,4 +28,6 @@ export const layer = (options: NodeBundleOptions): Layer.Layer<Hasher | Checkpoi
 /** A ByteSource over a file (`fileSource(path)`), read range by range with positioned reads. @category constructors */
 export { make as fileSource } from "./NodeFileByteSource.ts"
 /** The Promise API: `upload({ store, file, bucket, key, onProgress })` → a task with `done`, `pause`, `cancel`. */
+/** Streams of unknown size: `fromReadable`/`fromReader`, `stdin()`, `follow(path, …)` for a growing file. */
+export * as streamSource from "./NodeStreamSource.ts"
 export { type UploadOptions, upload } from "./upload.ts"

@@ -12,18 +12,31 @@ import type { ByteSource, SourceReadError } from "@resumable-upload/core/ports/B
 import type { CheckpointStore } from "@resumable-upload/core/ports/CheckpointStore"
 import type { Hasher } from "@resumable-upload/core/ports/Hasher"
 import type { ObjectStore } from "@resumable-upload/core/ports/ObjectStore"
+import type { StreamSource } from "@resumable-upload/core/ports/StreamSource"
+import { InvalidUploadRequest } from "@resumable-upload/core/UploadErrors"
 import type { UploadRequest } from "@resumable-upload/core/UploadRequest"
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
+import type { StreamInput } from "./ChunkedStreamSource.ts"
+import * as ChunkedStreamSource from "./ChunkedStreamSource.ts"
 
 /** @category models */
 export interface UploadOptions extends Omit<UploadRequest, "source"> {
   /** Where the bytes go: `s3Store({ … })` or `ossStore({ … })`, or any ObjectStore layer. */
   readonly store: Layer.Layer<ObjectStore, never, HttpClient.HttpClient>
-  /** The file to upload. */
-  readonly file: string
+  /** The file to upload; or give `stream` instead. */
+  readonly file?: string
+  /**
+   * A stream of unknown size instead of a file: a Node `Readable`, a web `ReadableStream`, any async iterable of
+   * bytes, or a `StreamSource`. Its parts grow as it goes on (up to 48.8 TB in 10,000 parts).
+   */
+  readonly stream?: StreamInput
+  /** The stream's name, part of its checkpoint identity (default `"stream"`). */
+  readonly streamName?: string
+  /** Whether running again yields the same stream bytes (default false); see `StreamSource.replayable`. */
+  readonly replayable?: boolean
   /** Where checkpoints live; default {@link defaultCheckpointDirectory} under the working directory. */
   readonly checkpointDirectory?: string
   /** Default: `fetch`. Any Effect `HttpClient` layer (the CLI uses node:http's, which copies bodies less). */
@@ -44,14 +57,27 @@ export const defaultCheckpointDirectory = ".resumable-upload/checkpoints"
 export const makeUpload =
   (runtime: FileRuntime) =>
   (options: UploadOptions): UploadTask => {
-    const { store, file, checkpointDirectory, httpClient, ...request } = options
+    const { store, file, stream, streamName, replayable, checkpointDirectory, httpClient, ...request } = options
     const services = Layer.mergeAll(
       runtime.hasher,
       runtime.checkpoints(checkpointDirectory ?? defaultCheckpointDirectory),
       store.pipe(Layer.provide(httpClient ?? FetchHttpClient.layer))
     )
+    const source: Effect.Effect<ByteSource | StreamSource, SourceReadError | InvalidUploadRequest> =
+      stream !== undefined && file === undefined
+        ? Effect.succeed(
+            ChunkedStreamSource.from(stream, { name: streamName ?? "stream", replayable: replayable ?? false })
+          )
+        : file !== undefined && stream === undefined
+          ? runtime.fileSource(file)
+          : Effect.fail(
+              new InvalidUploadRequest({
+                field: "file",
+                message: "give either `file` or `stream`, not both or neither"
+              })
+            )
     return uploadTask(
       services,
-      Effect.map(runtime.fileSource(file), (source) => ({ ...request, source }))
+      Effect.map(source, (source) => ({ ...request, source }))
     )
   }

@@ -6,12 +6,14 @@
  *
  * @since 0.2.0
  */
+export * as ChunkedStreamSource from "./ChunkedStreamSource.ts"
 export * as FileByteSource from "./FileByteSource.ts"
 export * as FileCheckpointStore from "./FileCheckpointStore.ts"
 export * as FileHost from "./FileHost.ts"
 export * as FileKeyValueStore from "./FileKeyValueStore.ts"
 export * as FileLock from "./FileLock.ts"
 export * as FileUpload from "./FileUpload.ts"
+export * as FollowFileSource from "./FollowFileSource.ts"
 export * as KvCheckpointStore from "./KvCheckpointStore.ts"
 export * as MemoryByteSource from "./MemoryByteSource.ts"
 export * as MemoryCheckpointStore from "./MemoryCheckpointStore.ts"

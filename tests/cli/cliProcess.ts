@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { createServer } from "node:net"
+import type { Readable } from "node:stream"
 import type { CliCommand } from "./cliBundle.ts"
 
 /** How a CLI process ended. */
@@ -33,6 +34,8 @@ export interface CliRun {
 export interface StartOptions {
   readonly cwd: string
   readonly env?: Readonly<Record<string, string>>
+  /** The child's standard input: none (default), or another process's output piped in. */
+  readonly stdin?: "ignore" | Readable
 }
 
 /**
@@ -63,7 +66,7 @@ export const makeLauncher = (command: CliCommand) => {
     const child = spawn(process.execPath, [...command.prefix, ...args], {
       cwd: options.cwd,
       env: childEnv(options.cwd, options.env),
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: [options.stdin ?? "ignore", "pipe", "pipe"]
     })
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath}`)
     live.add(child)

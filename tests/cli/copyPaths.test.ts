@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import { checkUploadSource, downloadPath, planCopy, uploadKey } from "../../adapters/cli/CopyPaths.ts"
+import { downloadPath, planCopy, uploadKey, uploadTarget } from "../../adapters/cli/CopyPaths.ts"
 import { parseMetadata, resolveAttributes } from "../../adapters/cli/ObjectAttributes.ts"
 import { awsSettings, ossutilSettings } from "../../adapters/cli/SharedConfig.ts"
 
@@ -44,7 +44,9 @@ describe("cp paths", () => {
     })
     assert.include(failure(planCopy("a", "b")), "one side must be")
     assert.include(failure(planCopy("oss://b/k", "s3://b/k")), "between two remote objects")
-    assert.include(failure(checkUploadSource("-")), "stdin is not supported yet")
+    // stdin has no name to append to a directory-like key, so it needs a whole one
+    assert.include(failure(uploadTarget("oss://bkt/pre/", "-")), "stdin has no file name")
+    assert.strictEqual(Effect.runSync(uploadTarget("oss://bkt/pre/k", "-")).key, "pre/k")
   })
 
   it("a target ending in / or naming only the bucket takes the file's name", () => {

@@ -2,7 +2,8 @@
  * The Deno-native adapters under real Deno (`deno test -A tests/deno/`; not a vitest file, hence `_test.ts`):
  * file byte ranges, atomic KV writes that ignore stray temp files, the lock file (refusal, release, stale and
  * foreign locks), a full upload through `resumableUpload` with the Deno bundle and the simulated store, and a
- * pause and resume across two bundle instances sharing only the checkpoint directory.
+ * pause and resume across two bundle instances sharing only the checkpoint directory; a reader and a file still
+ * being written uploaded as streams.
  */
 import assert from "node:assert/strict"
 import * as Effect from "effect/Effect"
@@ -16,6 +17,7 @@ import * as NodeFileKeyValueStore from "../../adapters/node/NodeFileKeyValueStor
 import type { Services } from "../../core/Driver.ts"
 import type { ByteSource } from "../../core/ports/ByteSource.ts"
 import { ObjectStore } from "../../core/ports/ObjectStore.ts"
+import type { StreamSource } from "../../core/ports/StreamSource.ts"
 import { inspectResume, resumableUpload, startUpload } from "../../core/ResumableUpload.ts"
 import type { UploadRequest } from "../../core/UploadRequest.ts"
 import { bytesOf, makeStack } from "../support/simStack.ts"
@@ -210,4 +212,31 @@ Deno.test("a paused upload resumes from its checkpoint file with a fresh Deno bu
     assert.ok(notices.includes("Resumed"), notices.join())
     assert.deepEqual(stack.model.objectBytes("bucket", "deno/resumed.bin"), data)
     assert.deepEqual(await names(`${dir}/checkpoints`), [])
+  }))
+
+Deno.test("Deno streams: a reader and a followed file upload byte for byte through the Deno bundle", () =>
+  withDir(async (dir) => {
+    const data = bytesOf(1000, 9)
+    await Deno.writeFile(`${dir}/growing.bin`, data.subarray(0, 400))
+    const stack = makeStack()
+    const layer = Layer.mergeAll(
+      Layer.succeed(ObjectStore, stack.store),
+      DenoBundle.layer({ checkpointDirectory: `${dir}/checkpoints` })
+    )
+    const file = await Deno.open(`${dir}/growing.bin`)
+    const fromReader = DenoBundle.streamSource.fromReader(file, { name: "reader", chunkBytes: 37 })
+    const followed = DenoBundle.streamSource.follow(`${dir}/growing.bin`, { idleTimeoutMs: 300, pollIntervalMs: 20 })
+    // The writer appends the rest while the followed upload runs.
+    setTimeout(() => void Deno.writeFile(`${dir}/growing.bin`, data.subarray(400), { append: true }), 100)
+    const run = (key: string, source: StreamSource) =>
+      Effect.runPromise(
+        resumableUpload({ bucket: "bucket", key, source, partSizeBytes: 64 }).pipe(Effect.provide(layer))
+      )
+    const first = await run("deno/reader.bin", fromReader)
+    file.close()
+    assert.equal(first._tag, "Completed")
+    assert.deepEqual(stack.model.objectBytes("bucket", "deno/reader.bin"), data.subarray(0, 400))
+    const second = await run("deno/followed.bin", followed)
+    assert.equal(second._tag === "Completed" && second.sizeBytes, 1000)
+    assert.deepEqual(stack.model.objectBytes("bucket", "deno/followed.bin"), data)
   }))

@@ -43,6 +43,8 @@ export interface Scenario {
   readonly foreignWriteP: number
   /** A pause or cancel, requested at this step of the first run that reaches it. */
   readonly stop: { readonly kind: "Pause" | "Cancel"; readonly atStep: number } | undefined
+  /** The source is a stream of unknown size, pulled in uneven chunks (the stream family; absent: a sized source). */
+  readonly stream?: true
 }
 
 /** The smallest part the simulated store accepts: keeps scenarios fast while keeping parts many. @category constants */
@@ -102,3 +104,16 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
     { nil: undefined, freq: 3 }
   )
 })
+
+/**
+ * The stream family: the same worlds with the source read as a stream (growing parts, resume by digest,
+ * divergence when the source changes between runs). Drawn apart so the sized family's scenarios stay as they were.
+ *
+ * @category arbitraries
+ */
+export const streamScenarioArbitrary: fc.Arbitrary<Scenario> = scenarioArbitrary.map((scenario) => ({
+  ...scenario,
+  // Sources change after crashes more often here: divergence (a part re-sent, or CannotResumeUpload) is the point.
+  sourceChangeP: Math.max(scenario.sourceChangeP, 0.5),
+  stream: true as const
+}))

@@ -9,6 +9,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Scheduler from "effect/Scheduler"
+import * as ChunkedStreamSource from "../../adapters/portable/ChunkedStreamSource.ts"
 import * as MemoryByteSource from "../../adapters/portable/MemoryByteSource.ts"
 import { MultipartModel } from "../../adapters/sim/MultipartModel.ts"
 import { SimClock } from "../../adapters/sim/SimClock.ts"
@@ -16,6 +17,7 @@ import { SimNetwork } from "../../adapters/sim/SimNetwork.ts"
 import type { DialectLimits } from "../../core/Limits.ts"
 import type { ByteSource } from "../../core/ports/ByteSource.ts"
 import { CheckpointLocked, type CheckpointStorage } from "../../core/ports/CheckpointStore.ts"
+import type { StreamSource } from "../../core/ports/StreamSource.ts"
 
 /** mulberry32: tiny, fast, and identical on every JavaScript engine. @category models */
 export class Prng {
@@ -146,6 +148,21 @@ export class SimSource {
   change(maxSizeBytes: number): void {
     this.versions.push(this.prng.bytes(this.prng.chance(0.5) ? this.current.length : this.prng.int(maxSizeBytes + 1)))
     this.lastModifiedMs += 1000
+  }
+  /**
+   * The current version as a replayable stream, in chunks of 1 to 200 bytes whose sizes depend on the run and the
+   * version only, so a rerun over an unchanged source pulls other chunk edges and still verifies by digest.
+   */
+  streamSource(run: number): StreamSource {
+    const chunking = new Prng(this.versions.length * 7919 + run)
+    const bytes = this.current
+    const chunks: Array<Uint8Array> = []
+    for (let at = 0; at < bytes.length; ) {
+      const n = 1 + chunking.int(200)
+      chunks.push(bytes.slice(at, at + n))
+      at += n
+    }
+    return ChunkedStreamSource.fromChunks(chunks, { name: this.name, replayable: true })
   }
   byteSource(): ByteSource {
     return MemoryByteSource.make(this.current, { name: this.name, lastModifiedMs: this.lastModifiedMs })

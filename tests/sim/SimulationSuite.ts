@@ -11,7 +11,7 @@ import fc from "fast-check"
 import * as Crc64 from "../../core/Crc64.ts"
 import { regressions } from "./regressions.ts"
 import { runScenario } from "./runScenario.ts"
-import { scenarioArbitrary } from "./Scenario.ts"
+import { type Scenario, scenarioArbitrary, streamScenarioArbitrary } from "./Scenario.ts"
 
 /** @category models */
 export interface SuiteFailure {
@@ -58,10 +58,36 @@ export const runSuite = async (options: {
       })
   }
   const seed = options.seed ?? defaultSeed
+  const sized = runFamily(scenarioArbitrary, options.scenarios, seed, options.path, log)
+  // The stream family, after the sized one (whose digest it leaves alone), on its own seed and digest line.
+  const streamScenarios = Math.ceil(options.scenarios * streamShare)
+  const streams = runFamily(streamScenarioArbitrary, streamScenarios, seed + 1, options.path, log)
+  for (const family of [sized, streams]) {
+    failures.push(...family.failures)
+    passed += family.passed
+  }
+  log(`sim digest: ${sized.digest} (${options.scenarios} scenarios, seed ${seed})`)
+  log(`sim digest: ${streams.digest} (${streamScenarios} scenarios, seed ${seed + 1})`)
+  return { passed, failed: failures.length, failures, digest: sized.digest }
+}
+
+/** Stream scenarios per sized scenario: a quarter as many (250 in the default run). @category constants */
+export const streamShare = 0.25
+
+/** Checks one family of generated scenarios; its coverage and outcome lines are logged, its digest returned. */
+const runFamily = (
+  arbitrary: fc.Arbitrary<Scenario>,
+  scenarios: number,
+  seed: number,
+  path: string | undefined,
+  log: (line: string) => void
+) => {
+  const failures: Array<SuiteFailure> = []
+  let passed = 0
   const outcomes = new Map<string, number>()
   const coverage = new Map<string, number>()
   let digest = 0n
-  const property = fc.property(scenarioArbitrary, (scenario) => {
+  const property = fc.property(arbitrary, (scenario) => {
     const result = runScenario(scenario)
     const kind = result.outcome.split(":").slice(0, 2).join(":")
     outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1)
@@ -74,9 +100,9 @@ export const runSuite = async (options: {
     }
   })
   const details = fc.check(property, {
-    numRuns: options.scenarios,
+    numRuns: scenarios,
     seed,
-    ...(options.path === undefined ? {} : { path: options.path }),
+    ...(path === undefined ? {} : { path }),
     endOnFailure: false
   })
   if (details.failed) {
@@ -99,7 +125,5 @@ export const runSuite = async (options: {
       .map(([k, n]) => `${k}=${n}`)
       .join(" ")}`
   )
-  const digestHex = digest.toString(16).padStart(16, "0")
-  log(`sim digest: ${digestHex} (${options.scenarios} scenarios, seed ${seed})`)
-  return { passed, failed: failures.length, failures, digest: digestHex }
+  return { failures, passed, digest: digest.toString(16).padStart(16, "0") }
 }

@@ -84,7 +84,7 @@ export const runScenario = (scenario: Scenario): ScenarioResult => {
     const request = {
       bucket,
       key: scenario.key,
-      source: world.source.byteSource(),
+      source: scenario.stream === true ? world.source.streamSource(run) : world.source.byteSource(),
       partSizeBytes: run === 0 ? scenario.partSizeBytes : scenario.resumePartSizeBytes,
       parallelism: scenario.parallelism,
       deleteUploadIdOnCancelling: scenario.deleteUploadIdOnCancelling,
@@ -156,6 +156,12 @@ export const runScenario = (scenario: Scenario): ScenarioResult => {
     }
     outcome = describe(exit, crashed)
     trace.push(`r${run} end: ${outcome}`)
+    const tooLong = scenario.stream === true && !crashed ? streamTooLong(exit) : undefined
+    if (tooLong !== undefined && tooLong >= world.source.current.length) {
+      violations.push(
+        `run ${run} refused the stream as longer than ${tooLong} bytes, but it is ${world.source.current.length}`
+      )
+    }
     if (crashed) {
       const fault = world.disk.crash(world.prng, scenario.tornP, scenario.lostP)
       if (fault !== undefined) trace.push(`r${run} disk after crash: ${fault}`)
@@ -165,7 +171,10 @@ export const runScenario = (scenario: Scenario): ScenarioResult => {
     previous = current
     notices.push(...current.notices)
     if (!crashed && Exit.isSuccess(exit) && exit.value._tag !== "Paused") break // Completed or Cancelled: the story ends
-    if (Exit.isFailure(exit) && !crashed && isFinal(exit)) break
+    if (Exit.isFailure(exit) && !crashed && (isFinal(exit) || tooLong !== undefined)) {
+      if (tooLong !== undefined) outcome = "StreamTooLong"
+      break
+    }
     if (chaos && (run >= chaosRunsMax || (crashes >= scenario.crashesMax && world.prng.chance(0.5)))) {
       chaos = false
       trace.push(`r${run} heal`)
@@ -183,6 +192,7 @@ export const runScenario = (scenario: Scenario): ScenarioResult => {
     violations.length === 0 &&
     !outcome.startsWith("Completed") &&
     !outcome.startsWith("Cancelled") &&
+    outcome !== "StreamTooLong" &&
     !outcome.includes("CannotResume")
   ) {
     violations.push(`scenario ended without completing: ${outcome}`)
@@ -283,6 +293,21 @@ const describe = (exit: Exit.Exit<Driver.UploadOutcome, Driver.UploadError>, cra
   return error?._tag === "Fail"
     ? `Failed:${error.error._tag}:${"reason" in error.error ? error.error.reason : ""}`
     : `Defect:${String(exit.cause)}`
+}
+
+/**
+ * The bytes a stream was refused past, when the run failed because the stream is longer than the store's part
+ * limit allows (every later run would too: an expected end of the story, whose claim the caller checks).
+ */
+const streamTooLong = (exit: Exit.Exit<unknown, Driver.UploadError>): number | undefined => {
+  if (!Exit.isFailure(exit)) return undefined
+  for (const reason of exit.cause.reasons) {
+    if (reason._tag !== "Fail" || reason.error._tag !== "UploadFailed" || reason.error.reason !== "SourceUnreadable")
+      continue
+    const match = / goes on past (\d+) bytes/.exec(reason.error.message)
+    if (match?.[1] !== undefined) return Number(match[1])
+  }
+  return undefined
 }
 
 /** A failure no later run can change: the caller asked to be told instead of a restart. */

@@ -21,9 +21,14 @@ export const testLimits = {
 }
 
 export const makeStack = (
-  options: { readonly dialect?: "oss" | "s3"; readonly persistent?: boolean; readonly emptyCompleteEtag?: boolean } = {}
+  options: {
+    readonly dialect?: "oss" | "s3"
+    readonly persistent?: boolean
+    readonly emptyCompleteEtag?: boolean
+    readonly limits?: typeof testLimits
+  } = {}
 ) => {
-  const model = new MultipartModel({ dialect: options.dialect ?? "oss", limits: testLimits })
+  const model = new MultipartModel({ dialect: options.dialect ?? "oss", limits: options.limits ?? testLimits })
   const network = new SimNetwork()
   network.autoFate = "Deliver"
   const store = SimObjectStore.make(model, network, {
