@@ -63,6 +63,8 @@ export interface Upload {
   readonly done: HashMap.HashMap<number, PartRecord>
   /** The sum of `done`'s sizes, kept up by the transitions so progress costs O(1) per event. */
   readonly committedBytes: number
+  /** Earlier uploads of this request that could not be aborted (core/StrayUploads.ts); absent when none. */
+  readonly strays?: ReadonlyArray<string>
 }
 
 export type InitStep =
@@ -83,6 +85,8 @@ export type UploadState =
       readonly restarts: number
       readonly checkpoint?: Checkpoint
       readonly stop?: StopRequest
+      /** Stray upload ids the upload about to be initiated takes over (core/StrayUploads.ts). */
+      readonly strays?: ReadonlyArray<string>
     }
   | {
       readonly _tag: "Uploading"
@@ -108,6 +112,10 @@ export type UploadState =
       readonly settings: Settings
       readonly uploadId: string
       readonly failure?: UploadFailed
+      /** Stray uploads still to abort once this one is (core/StrayUploads.ts). */
+      readonly strays?: ReadonlyArray<string>
+      /** Set while strays are aborted: the state the run ends in afterwards (Completed, Aborted or Failed). */
+      readonly settled?: UploadState
     }
   | {
       readonly _tag: "Completed"
@@ -166,6 +174,8 @@ export type Notice =
     }
   | { readonly _tag: "Restarted"; readonly reason: CannotResumeReason; readonly message: string }
   | { readonly _tag: "StaleUploadAborted"; readonly uploadId: string }
+  /** A stray upload (core/StrayUploads.ts) could not be aborted after Complete; `uploads gc` removes it. */
+  | { readonly _tag: "StrayUploadKept"; readonly uploadId: string; readonly message: string }
   | { readonly _tag: "IntegrityUnverifiable"; readonly message: string }
   | { readonly _tag: "StopDeferred"; readonly message: string }
 

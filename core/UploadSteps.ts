@@ -10,6 +10,7 @@ import type { Checkpoint, PartRecord } from "./Checkpoint.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import * as PartPlan from "./PartPlan.ts"
 import type { CallbackResult } from "./ports/ObjectStore.ts"
+import { straysField, straysOf } from "./StrayUploads.ts"
 import { type CannotResumeReason, CannotResumeUpload, UploadFailed, type UploadFailureReason } from "./UploadErrors.ts"
 import type {
   Notice,
@@ -56,12 +57,18 @@ export const prepend = (step: Step, ...commands: ReadonlyArray<UploadCommand>): 
 export const causeOf = (e: { readonly cause?: UploadFailed["cause"] }) =>
   e.cause === undefined ? {} : { cause: e.cause }
 
-export const startFresh = (settings: Settings, restarts: number, stop: StopRequest): Step => {
+export const startFresh = (
+  settings: Settings,
+  restarts: number,
+  stop: StopRequest,
+  strays?: ReadonlyArray<string>
+): Step => {
+  // A single PutObject leaves no upload to carry strays in: they are left to gc.
   if (settings.singleRequest) return go({ _tag: "Init", settings, step: "Putting", restarts }, { _tag: "PutObject" })
   const { requestedPartSizeBytes, partSizeBytes } = settings.plan
   const adjusted = partSizeBytes !== requestedPartSizeBytes
   return go(
-    { _tag: "Init", settings, step: "Initiating", restarts, stop },
+    { _tag: "Init", settings, step: "Initiating", restarts, stop, ...straysField(strays) },
     ...(adjusted
       ? [notify({ _tag: "PartSizeAdjusted", requestedBytes: requestedPartSizeBytes, chosenBytes: partSizeBytes })]
       : []),
@@ -75,7 +82,8 @@ export const unresumable = (
   restarts: number,
   reason: CannotResumeReason,
   message: string,
-  stale?: Checkpoint
+  stale?: Checkpoint,
+  strays?: ReadonlyArray<string>
 ): Step => {
   if (settings.onUnresumable === "fail") {
     return go({
@@ -104,7 +112,7 @@ export const unresumable = (
       { _tag: "AbortUpload", uploadId: stale.uploadId }
     )
   }
-  return prepend(startFresh(settings, restarts + 1, undefined), announce, { _tag: "RemoveCheckpoint" })
+  return prepend(startFresh(settings, restarts + 1, undefined, strays), announce, { _tag: "RemoveCheckpoint" })
 }
 
 export const beginUploading = (
@@ -152,7 +160,7 @@ export const toCompleting = (settings: Settings, upload: Upload, restarts: numbe
 export const cancel = (settings: Settings, upload: Upload): Step =>
   settings.deleteUploadIdOnCancelling
     ? go(
-        { _tag: "Aborting", settings, uploadId: upload.uploadId },
+        { _tag: "Aborting", settings, uploadId: upload.uploadId, ...straysField(upload.strays) },
         { _tag: "StopPartUploads" },
         { _tag: "AbortUpload", uploadId: upload.uploadId }
       )
@@ -171,7 +179,10 @@ export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
     )
   }
   return s.settings.deleteUploadIdOnCancelling
-    ? go({ _tag: "Aborting", settings: s.settings, uploadId }, { _tag: "AbortUpload", uploadId })
+    ? go(
+        { _tag: "Aborting", settings: s.settings, uploadId, ...straysField(straysOf(s.checkpoint)) },
+        { _tag: "AbortUpload", uploadId }
+      )
     : go({ _tag: "Paused", byCancel: true, uploadId, committedBytes: 0 })
 }
 
@@ -265,5 +276,6 @@ export const checkpointOf = (settings: Settings, upload: Upload, atMs: number): 
   parts: partsOf(upload),
   // Whole milliseconds: a clock may report fractions, the checkpoint format does not take them.
   createdAtMs: Math.floor(upload.createdAtMs),
-  updatedAtMs: updatedAtOf(upload, atMs)
+  updatedAtMs: updatedAtOf(upload, atMs),
+  ...(upload.strays === undefined || upload.strays.length === 0 ? {} : { strayUploadIds: upload.strays })
 })

@@ -10,6 +10,7 @@ import * as HashMap from "effect/HashMap"
 import type { Checkpoint } from "./Checkpoint.ts"
 import type { ListedPart } from "./ports/ObjectStore.ts"
 import * as Resume from "./Resume.ts"
+import { settleWithStrays, straysField, straysOf, withStray } from "./StrayUploads.ts"
 import type { Of, Step, Upload, UploadEvent, UploadState } from "./UploadMachine.ts"
 import {
   beginUploading,
@@ -42,23 +43,36 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
         return go({ ...s, step: "VerifyingGone" }, { _tag: "CheckObject", parts: s.checkpoint.parts })
       }
       if (s.step === "Reconciling")
-        return unresumable(s.settings, s.restarts, "UploadGone", "the multipart upload no longer exists on the store")
+        return unresumable(
+          s.settings,
+          s.restarts,
+          "UploadGone",
+          "the multipart upload no longer exists on the store",
+          undefined,
+          straysOf(s.checkpoint)
+        )
       if (s.step !== "DiscardingStale") return undefined
-      return s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop)
+      return s.stop === undefined
+        ? startFresh(s.settings, s.restarts, undefined, straysOf(s.checkpoint))
+        : stopAfterDiscard(s, s.stop)
     case "ObjectChecked":
       if (s.step !== "VerifyingGone") return undefined
       return e.verdict._tag === "Match" || e.verdict._tag === "Unverifiable"
-        ? go(completedFrom(s.restarts, e.verdict.etag, s.checkpoint), { _tag: "RemoveCheckpoint" })
+        ? settleWithStrays(s.settings, completedFrom(s.restarts, e.verdict.etag, s.checkpoint), straysOf(s.checkpoint))
         : unresumable(
             s.settings,
             s.restarts,
             "UploadGone",
-            "the multipart upload no longer exists and no matching object was found"
+            "the multipart upload no longer exists and no matching object was found",
+            undefined,
+            straysOf(s.checkpoint)
           )
     case "UploadAborted":
       return s.step === "DiscardingStale" && s.checkpoint !== undefined
         ? prepend(
-            s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop),
+            s.stop === undefined
+              ? startFresh(s.settings, s.restarts, undefined, straysOf(s.checkpoint))
+              : stopAfterDiscard(s, s.stop),
             notify({ _tag: "StaleUploadAborted", uploadId: s.checkpoint.uploadId })
           )
         : undefined
@@ -71,7 +85,8 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
           layout: s.settings.plan,
           createdAtMs: e.atMs,
           done: HashMap.empty(),
-          committedBytes: 0
+          committedBytes: 0,
+          ...straysField(s.strays)
         },
         s.restarts,
         e.atMs,
@@ -90,8 +105,11 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
         : undefined
     case "CommandFailed":
       if (s.step === "DiscardingStale") {
-        // A stale upload we could not abort is left to gc; a stop waits for no new upload.
-        return s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop, e)
+        // A stale upload we could not abort becomes a stray of the new upload, which aborts it on cancel or after
+        // Complete (core/StrayUploads.ts); a stop waits for no new upload and keeps the checkpoint.
+        if (s.stop !== undefined) return stopAfterDiscard(s, s.stop, e)
+        const strays = s.checkpoint === undefined ? undefined : withStray(straysOf(s.checkpoint), s.checkpoint.uploadId)
+        return startFresh(s.settings, s.restarts, undefined, strays)
       }
       if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" })
       return failWith(s.settings, e, s.checkpoint?.uploadId)
@@ -123,9 +141,8 @@ const stopAfterDiscard = (
       undefined
     )
   }
-  const stopped: UploadState = deletes
-    ? { _tag: "Aborted" }
-    : { _tag: "Paused", byCancel: stop === "Cancel", committedBytes: 0 }
+  if (deletes) return settleWithStrays(s.settings, { _tag: "Aborted" }, straysOf(s.checkpoint))
+  const stopped: UploadState = { _tag: "Paused", byCancel: stop === "Cancel", committedBytes: 0 }
   return go(stopped, ...cleanup)
 }
 
@@ -163,7 +180,8 @@ const resumeWith = (s: Of<"Init">, checkpoint: Checkpoint, listed: ReadonlyArray
     layout: fit.layout,
     createdAtMs: checkpoint.createdAtMs,
     done: HashMap.fromIterable(trusted.map((part) => [part.partNumber, part] as const)),
-    committedBytes: trusted.reduce((sum, part) => sum + part.sizeBytes, 0)
+    committedBytes: trusted.reduce((sum, part) => sum + part.sizeBytes, 0),
+    ...straysField(straysOf(checkpoint))
   }
   return prepend(
     beginUploading(s.settings, upload, s.restarts, checkpoint.updatedAtMs, s.stop),

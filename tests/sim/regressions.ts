@@ -128,5 +128,33 @@ export const regressions: ReadonlyArray<Regression> = [
       foreignWriteP: 0,
       stop: { kind: "Cancel", atStep: 5 }
     }
+  },
+  {
+    note: "open bug 2 of the 1M-scenario soak (its seed 584397307; this scenario was found by a targeted search and fails the same way): the abort of a stale upload failed, the run started fresh and forgot it, and a later cancel left that stale upload, which the client knew of, behind",
+    scenario: {
+      seed: 1055533813,
+      dialect: "oss",
+      key: "dir/object.bin",
+      sizeBytes: 2000,
+      partSizeBytes: 118,
+      resumePartSizeBytes: 64,
+      partCountMax: 10000,
+      listPageSize: 1,
+      parallelism: 3,
+      retriesMax: 0,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: true,
+      emptyCompleteEtag: false,
+      faults: { drop: 0, loseResponse: 0, serverError: 0.2, throttle: 0.1, abandonedApplied: 0 },
+      crashP: 0.12,
+      crashesMax: 1,
+      tornP: 0,
+      lostP: 0,
+      sourceChangeP: 0.3,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: { kind: "Cancel", atStep: 10 }
+    }
   }
 ]
