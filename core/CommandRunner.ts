@@ -12,6 +12,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Crc64 from "./Crc64.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
+import { findOrphans } from "./OrphanUploads.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
 import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
 import {
@@ -92,6 +93,11 @@ export const runCommand = (
           Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
         )
       }
+      case "FindOrphans":
+        return yield* findOrphans(ctx.retry, bucket, key, command.sinceMs).pipe(
+          Effect.map((uploadIds): UploadEvent => ({ _tag: "OrphansFound", uploadIds })),
+          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
+        )
       case "ListParts":
         return yield* listAllParts(ctx, command.uploadId).pipe(
           Effect.map((parts): UploadEvent => ({ _tag: "PartsListed", parts })),

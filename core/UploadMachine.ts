@@ -72,6 +72,7 @@ export type InitStep =
   | "Reconciling"
   | "VerifyingGone"
   | "DiscardingStale"
+  | "FindingOrphans"
   | "Initiating"
   | "Putting"
 export type StopRequest = "Pause" | "Cancel" | undefined
@@ -135,7 +136,15 @@ export type UploadState =
 
 /** @category models */
 export type UploadEvent =
-  | { readonly _tag: "CheckpointLoaded"; readonly checkpoint: Checkpoint | undefined; readonly corrupt?: string }
+  | {
+      readonly _tag: "CheckpointLoaded"
+      readonly checkpoint: Checkpoint | undefined
+      readonly corrupt?: string
+      /** No checkpoint, but an initiate intent since this time (core/InitiateIntent.ts): an Initiate went unanswered. */
+      readonly initiatedSinceMs?: number
+    }
+  /** The uploads of the key initiated since the intent (core/OrphanUploads.ts). */
+  | { readonly _tag: "OrphansFound"; readonly uploadIds: ReadonlyArray<string> }
   | { readonly _tag: "UploadInitiated"; readonly uploadId: string; readonly atMs: number }
   | { readonly _tag: "PartsListed"; readonly parts: ReadonlyArray<ListedPart> }
   // `uploadId`: the upload a part's answer belongs to, so a late answer of an abandoned upload can never be taken
@@ -182,6 +191,7 @@ export type Notice =
 /** @category models */
 export type UploadCommand =
   | { readonly _tag: "InitiateUpload" }
+  | { readonly _tag: "FindOrphans"; readonly sinceMs: number }
   | { readonly _tag: "ListParts"; readonly uploadId: string }
   | { readonly _tag: "UploadPart"; readonly uploadId: string; readonly range: PartPlan.PartRange }
   | { readonly _tag: "PutObject" }

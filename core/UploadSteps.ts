@@ -169,7 +169,9 @@ export const cancel = (settings: Settings, upload: Upload): Step =>
 export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
   // An Initiate in flight is waited for, so its upload id is saved (pause) or aborted (cancel), never orphaned; so
   // is the abort of a stale upload, so that its upload is gone (and its checkpoint with it) before the run stops.
-  if (s.step === "Initiating" || s.step === "DiscardingStale") return stay({ ...s, stop })
+  // So is the search for orphans of an Initiate whose answer was lost, so a cancel can abort them.
+  if (s.step === "Initiating" || s.step === "DiscardingStale" || s.step === "FindingOrphans")
+    return stay({ ...s, stop })
   const uploadId = s.checkpoint?.uploadId
   if (stop === "Pause" || uploadId === undefined) {
     return go(

@@ -76,6 +76,9 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
             notify({ _tag: "StaleUploadAborted", uploadId: s.checkpoint.uploadId })
           )
         : undefined
+    case "OrphansFound":
+      // Taken as strays of the new upload: aborted after Complete or on cancel (core/StrayUploads.ts).
+      return s.step === "FindingOrphans" ? afterOrphans(s, e.uploadIds) : undefined
     case "UploadInitiated":
       if (s.step !== "Initiating") return undefined
       return beginUploading(
@@ -104,6 +107,8 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
           })
         : undefined
     case "CommandFailed":
+      // Orphans that could not be listed are left to gc; the upload itself goes on.
+      if (s.step === "FindingOrphans" && e.command === "FindOrphans") return afterOrphans(s, [])
       if (s.step === "DiscardingStale") {
         // A stale upload we could not abort becomes a stray of the new upload, which aborts it on cancel or after
         // Complete (core/StrayUploads.ts); a stop waits for no new upload and keeps the checkpoint.
@@ -119,6 +124,17 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
     default:
       return undefined
   }
+}
+
+/**
+ * Orphans found (or not): they become strays of a new upload. A stop that came while they were looked for starts no
+ * upload: a deleting cancel aborts the orphans and removes the intent; a pause keeps the intent for the next run.
+ */
+const afterOrphans = (s: Of<"Init">, orphans: ReadonlyArray<string>): Step => {
+  if (s.stop === undefined) return startFresh(s.settings, s.restarts, undefined, orphans)
+  if (s.stop === "Cancel" && s.settings.deleteUploadIdOnCancelling)
+    return settleWithStrays(s.settings, { _tag: "Aborted" }, orphans)
+  return go({ _tag: "Paused", byCancel: s.stop === "Cancel", committedBytes: 0 })
 }
 
 /**
@@ -148,6 +164,10 @@ const stopAfterDiscard = (
 
 const onCheckpointLoaded = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {
   if (e.corrupt !== undefined) return unresumable(s.settings, s.restarts, "CheckpointCorrupt", e.corrupt)
+  if (e.checkpoint === undefined && e.initiatedSinceMs !== undefined && !s.settings.singleRequest) {
+    // An earlier run sent Initiate and never heard the answer: look for the upload it may have made.
+    return go({ ...s, step: "FindingOrphans" }, { _tag: "FindOrphans", sinceMs: e.initiatedSinceMs })
+  }
   if (e.checkpoint === undefined) return startFresh(s.settings, s.restarts, undefined)
   const fit = Resume.fit(s.settings.target, e.checkpoint)
   if (fit._tag === "Unfit") {

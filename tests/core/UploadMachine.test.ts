@@ -544,6 +544,32 @@ describe("UploadMachine: main paths", () => {
       })
     })
 
+    describe("an initiate intent without a checkpoint (an Initiate went unanswered)", () => {
+      const intent: Machine.UploadEvent = { _tag: "CheckpointLoaded", checkpoint: undefined, initiatedSinceMs: 77 }
+
+      it("looks for orphans first, then takes them as strays of the new upload", () => {
+        const finding = step(Machine.initial(makeSettings()), intent)
+        assert.deepStrictEqual(finding.commands, [{ _tag: "FindOrphans", sinceMs: 77 }])
+        const fresh = step(finding.state, { _tag: "OrphansFound", uploadIds: ["orphan-1"] })
+        assert.deepStrictEqual(tags(fresh), ["InitiateUpload"])
+        const started = step(fresh.state, initiated())
+        assert.deepStrictEqual(only(started, "SaveCheckpoint").checkpoint.strayUploadIds, ["orphan-1"])
+        // Listing that fails leaves the orphans to gc: the upload goes on.
+        assert.deepStrictEqual(tags(step(finding.state, failed("FindOrphans", "StoreRejected"))), ["InitiateUpload"])
+      })
+
+      it("a cancel while looking waits, then aborts the orphans without a new upload", () => {
+        const finding = step(Machine.initial(makeSettings()), intent)
+        const waiting = step(finding.state, { _tag: "CancelRequested" })
+        assert.deepStrictEqual(waiting.commands, [])
+        const aborting = step(waiting.state, { _tag: "OrphansFound", uploadIds: ["orphan-1"] })
+        assert.deepStrictEqual(aborting.commands, [{ _tag: "AbortUpload", uploadId: "orphan-1" }])
+        const done = step(aborting.state, { _tag: "UploadAborted" })
+        assert.deepStrictEqual(done.state, { _tag: "Aborted" })
+        assert.deepStrictEqual(tags(done), ["RemoveCheckpoint"])
+      })
+    })
+
     it("a checkpoint for another request is not aborted (not ours to touch): RemoveCheckpoint, InitiateUpload", () => {
       const elsewhere = { ...stale, bucket: "other-bucket" }
       const next = step(Machine.initial(makeSettings()), loaded(elsewhere))

@@ -21,13 +21,19 @@ export const testLimits = {
 }
 
 export const makeStack = (
-  options: { readonly dialect?: "oss" | "s3"; readonly persistent?: boolean; readonly emptyCompleteEtag?: boolean } = {}
+  options: {
+    readonly dialect?: "oss" | "s3"
+    readonly persistent?: boolean
+    readonly emptyCompleteEtag?: boolean
+    /** The store's clock (upload `Initiated` times); 0 unless a test needs real times. */
+    readonly nowMs?: () => number
+  } = {}
 ) => {
   const model = new MultipartModel({ dialect: options.dialect ?? "oss", limits: testLimits })
   const network = new SimNetwork()
   network.autoFate = "Deliver"
   const store = SimObjectStore.make(model, network, {
-    nowMs: () => 0,
+    nowMs: options.nowMs ?? (() => 0),
     emptyCompleteEtag: options.emptyCompleteEtag ?? false
   })
   const storage = MemoryCheckpointStore.makeStorage()
