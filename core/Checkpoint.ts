@@ -50,7 +50,9 @@ export const PartRecord = Schema.Struct({
   partNumber: Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))),
   sizeBytes: NonNegativeInt,
   etag: Schema.String,
-  crc64: Crc64Decimal
+  crc64: Crc64Decimal,
+  /** The store's opaque per-part value for Complete (core/ports/ObjectStore.ts `StoredChecksums.partChecksum`). */
+  partChecksum: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(128))))
 })
 export type PartRecord = typeof PartRecord.Type
 

@@ -21,6 +21,7 @@ import {
   normalizeEtag,
   ObjectStore,
   type ObjectStoreError,
+  partChecksumLengthMax,
   storedAttributesOf
 } from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
@@ -110,7 +111,11 @@ export const runCommand = (
       case "PutObject":
         return yield* putObject(ctx, md5)
       case "CompleteUpload": {
-        const parts = command.parts.map(({ partNumber, etag }) => ({ partNumber, etag }))
+        const parts = command.parts.map(({ partNumber, etag, partChecksum }) => ({
+          partNumber,
+          etag,
+          ...optional("partChecksum", partChecksum)
+        }))
         const request = {
           bucket,
           key,
@@ -153,6 +158,10 @@ export const runCommand = (
     }
   })
 
+/** A store's per-part value longer than the checkpoint takes is dropped (that store then completes without it). */
+const boundedPartChecksum = (value: string | undefined) =>
+  value !== undefined && value.length <= partChecksumLengthMax ? value : undefined
+
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
@@ -190,20 +199,27 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
               new PartDamaged({ message: `part ${partNumber}: store ETag ${etag}, sent MD5 ${toHex(digest.md5)}` })
             )
           }
-          return Effect.succeed(answer.etag)
+          return Effect.succeed(answer)
         })
       )
     return yield* RetryPolicy.retrying(
       ctx.retry,
       storeRetryable
     )(send).pipe(
-      Effect.flatMap((etag) =>
+      Effect.flatMap((answer) =>
         Effect.map(
           Clock.currentTimeMillis,
           (atMs): UploadEvent => ({
             _tag: "PartUploaded",
             uploadId: command.uploadId,
-            part: { partNumber, sizeBytes, etag, crc64: Crc64.toDecimal(digest.crc64) },
+            part: {
+              partNumber,
+              sizeBytes,
+              etag: answer.etag,
+              crc64: Crc64.toDecimal(digest.crc64),
+              // Kept in the checkpoint, so a resumed Complete still has it (S3's full-object CRC-64/NVME).
+              ...optional("partChecksum", boundedPartChecksum(answer.partChecksum))
+            },
             atMs
           })
         )
