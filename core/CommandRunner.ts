@@ -45,14 +45,24 @@ type Remote = Exclude<
   { _tag: "SaveCheckpoint" | "SavePart" | "RemoveCheckpoint" | "Notify" | "StopPartUploads" | "DeleteObject" }
 >
 
-const failed = (command: UploadCommand["_tag"], error: ObjectStoreError, partNumber?: number): UploadEvent => ({
+/** `attempts`: how often a retried call was tried; a retryable error then says the retries were used up. */
+const failed = (
+  command: UploadCommand["_tag"],
+  error: ObjectStoreError,
+  partNumber?: number,
+  attempts?: number
+): UploadEvent => ({
   _tag: "CommandFailed",
   command,
   reason: isRetryable(error) ? "StoreUnreachable" : "StoreRejected",
-  message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}`,
+  message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}${
+    attempts !== undefined && attempts > 1 && isRetryable(error) ? ` (gave up after ${attempts} attempts)` : ""
+  }`,
   cause: error,
   ...(partNumber === undefined ? {} : { partNumber })
 })
+
+const attemptsOf = (ctx: RunnerContext) => ctx.retry.retriesMax + 1
 
 const notFound: UploadEvent = { _tag: "UploadNotFound" }
 
@@ -91,19 +101,23 @@ export const runCommand = (
           Effect.flatMap((uploadId) =>
             Effect.map(Clock.currentTimeMillis, (atMs): UploadEvent => ({ _tag: "UploadInitiated", uploadId, atMs }))
           ),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
+          Effect.catchTag("ObjectStoreError", (e) =>
+            Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))
+          )
         )
       }
       case "FindOrphans":
         return yield* findOrphans(ctx.retry, bucket, key, command.sinceMs).pipe(
           Effect.map((uploadIds): UploadEvent => ({ _tag: "OrphansFound", uploadIds })),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
+          Effect.catchTag("ObjectStoreError", (e) =>
+            Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))
+          )
         )
       case "ListParts":
         return yield* listAllParts(ctx, command.uploadId).pipe(
           Effect.map((parts): UploadEvent => ({ _tag: "PartsListed", parts })),
           Effect.catchTag("ObjectStoreError", (e) =>
-            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e))
+            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e, undefined, attemptsOf(ctx)))
           )
         )
       case "UploadPart":
@@ -146,13 +160,15 @@ export const runCommand = (
               verdict: ObjectCheck.judgeObject(ObjectCheck.expectedOf(command.parts, md5), info)
             })
           ),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
+          Effect.catchTag("ObjectStoreError", (e) =>
+            Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))
+          )
         )
       case "AbortUpload":
         return yield* retried(store.abort({ bucket, key, uploadId: command.uploadId })).pipe(
           Effect.as<UploadEvent>({ _tag: "UploadAborted" }),
           Effect.catchTag("ObjectStoreError", (e) =>
-            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e))
+            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e, undefined, attemptsOf(ctx)))
           )
         )
     }
@@ -225,7 +241,7 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
         )
       ),
       Effect.catchTag("ObjectStoreError", (e) =>
-        Effect.succeed(isNoSuchUpload(e) ? notFound : failed("UploadPart", e, partNumber))
+        Effect.succeed(isNoSuchUpload(e) ? notFound : failed("UploadPart", e, partNumber, attemptsOf(ctx)))
       ),
       Effect.catchTag("PartDamaged", (e) =>
         Effect.succeed<UploadEvent>({
@@ -272,7 +288,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
           ? { _tag: "CommandFailed", command: "PutObject", reason: "IntegrityMismatch", message: verdict.message }
           : { _tag: "ObjectPut", etag: answer.etag, crc64: digest.crc64 }
       }),
-      Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e)))
+      Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e, undefined, attemptsOf(ctx))))
     )
   })
 
