@@ -10,7 +10,7 @@ import type { Checkpoint, PartRecord } from "./Checkpoint.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import * as PartPlan from "./PartPlan.ts"
 import type { CallbackResult } from "./ports/ObjectStore.ts"
-import { straysField, straysOf } from "./StrayUploads.ts"
+import { settleWithStrays, straysField, straysOf } from "./StrayUploads.ts"
 import { type CannotResumeReason, CannotResumeUpload, UploadFailed, type UploadFailureReason } from "./UploadErrors.ts"
 import type {
   Notice,
@@ -63,8 +63,9 @@ export const startFresh = (
   stop: StopRequest,
   strays?: ReadonlyArray<string>
 ): Step => {
-  // A single PutObject leaves no upload to carry strays in: they are left to gc.
-  if (settings.singleRequest) return go({ _tag: "Init", settings, step: "Putting", restarts }, { _tag: "PutObject" })
+  // A single PutObject keeps the strays in its Init state, to abort them once the object is put.
+  if (settings.singleRequest)
+    return go({ _tag: "Init", settings, step: "Putting", restarts, ...straysField(strays) }, { _tag: "PutObject" })
   const { requestedPartSizeBytes, partSizeBytes } = settings.plan
   const adjusted = partSizeBytes !== requestedPartSizeBytes
   return go(
@@ -172,6 +173,8 @@ export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
   // So is the search for orphans of an Initiate whose answer was lost, so a cancel can abort them.
   if (s.step === "Initiating" || s.step === "DiscardingStale" || s.step === "FindingOrphans")
     return stay({ ...s, stop })
+  // A cancelled PutObject: nothing of it is kept; the initiate intent and the strays it carried go.
+  if (s.step === "Putting" && stop === "Cancel") return settleWithStrays(s.settings, { _tag: "Aborted" }, s.strays)
   const uploadId = s.checkpoint?.uploadId
   if (stop === "Pause" || uploadId === undefined) {
     return go(

@@ -96,15 +96,20 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
         s.stop
       )
     case "ObjectPut":
+      // Then the strays (orphans of an unanswered Initiate) are aborted and the initiate intent removed.
       return s.step === "Putting"
-        ? go({
-            _tag: "Completed",
-            etag: e.etag,
-            sizeBytes: s.settings.plan.sizeBytes,
-            crc64: e.crc64,
-            partCount: 1,
-            restarts: s.restarts
-          })
+        ? settleWithStrays(
+            s.settings,
+            {
+              _tag: "Completed",
+              etag: e.etag,
+              sizeBytes: s.settings.plan.sizeBytes,
+              crc64: e.crc64,
+              partCount: 1,
+              restarts: s.restarts
+            },
+            s.strays
+          )
         : undefined
     case "CommandFailed":
       // Orphans that could not be listed are left to gc; the upload itself goes on.
@@ -116,7 +121,8 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
         const strays = s.checkpoint === undefined ? undefined : withStray(straysOf(s.checkpoint), s.checkpoint.uploadId)
         return startFresh(s.settings, s.restarts, undefined, strays)
       }
-      if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" })
+      // A cancelled run whose Initiate failed made no upload it knows of: the initiate intent goes too.
+      if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" }, { _tag: "RemoveCheckpoint" })
       return failWith(s.settings, e, s.checkpoint?.uploadId)
     case "PauseRequested":
     case "CancelRequested":
@@ -164,7 +170,7 @@ const stopAfterDiscard = (
 
 const onCheckpointLoaded = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {
   if (e.corrupt !== undefined) return unresumable(s.settings, s.restarts, "CheckpointCorrupt", e.corrupt)
-  if (e.checkpoint === undefined && e.initiatedSinceMs !== undefined && !s.settings.singleRequest) {
+  if (e.checkpoint === undefined && e.initiatedSinceMs !== undefined) {
     // An earlier run sent Initiate and never heard the answer: look for the upload it may have made.
     return go({ ...s, step: "FindingOrphans" }, { _tag: "FindOrphans", sinceMs: e.initiatedSinceMs })
   }

@@ -156,5 +156,61 @@ export const regressions: ReadonlyArray<Regression> = [
       foreignWriteP: 0,
       stop: { kind: "Cancel", atStep: 10 }
     }
+  },
+  {
+    note: "a cancel during Initiate whose Initiate then failed ended Cancelled but left the initiate intent as its checkpoint (found by the 20,000-scenario run while building the intent)",
+    scenario: {
+      seed: 1617106072,
+      dialect: "oss",
+      key: "ключ/数据 ?#%.bin",
+      sizeBytes: 123,
+      partSizeBytes: 64,
+      resumePartSizeBytes: 64,
+      partCountMax: 2,
+      listPageSize: 1,
+      parallelism: 1,
+      retriesMax: 0,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: false,
+      emptyCompleteEtag: false,
+      faults: { drop: 0, loseResponse: 0, serverError: 0, throttle: 0.1, abandonedApplied: 0 },
+      crashP: 0,
+      crashesMax: 0,
+      tornP: 0,
+      lostP: 0,
+      sourceChangeP: 0,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: { kind: "Cancel", atStep: 0 }
+    }
+  },
+  {
+    note: "an initiate intent left by a crash, then a source that fits one PutObject: a cancel during the PutObject left the intent (found likewise)",
+    scenario: {
+      seed: 1331912950,
+      dialect: "oss",
+      key: "dir/object.bin",
+      sizeBytes: 311,
+      partSizeBytes: 64,
+      resumePartSizeBytes: 311,
+      partCountMax: 10000,
+      listPageSize: 1,
+      parallelism: 2,
+      retriesMax: 4,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: false,
+      emptyCompleteEtag: false,
+      faults: { drop: 0, loseResponse: 0, serverError: 0.05, throttle: 0.05, abandonedApplied: 0 },
+      crashP: 0.12,
+      crashesMax: 4,
+      tornP: 0,
+      lostP: 0.5,
+      sourceChangeP: 0.3,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: { kind: "Cancel", atStep: 2 }
+    }
   }
 ]
