@@ -558,6 +558,21 @@ describe("UploadMachine: main paths", () => {
         assert.deepStrictEqual(tags(step(finding.state, failed("FindOrphans", "StoreRejected"))), ["InitiateUpload"])
       })
 
+      it("a single PutObject takes the orphans too: aborted after the put, or on cancel, and the intent removed", () => {
+        const single = makeSettings({ singleRequest: true })
+        const [, putting] = steps(Machine.initial(single), [intent, { _tag: "OrphansFound", uploadIds: ["orphan-1"] }])
+        const state = (putting as Machine.Step).state
+        assert.deepStrictEqual(tags(putting as Machine.Step), ["PutObject"])
+        const put = step(state, { _tag: "ObjectPut", etag: "e", crc64: 1n })
+        assert.deepStrictEqual(put.commands, [{ _tag: "AbortUpload", uploadId: "orphan-1" }])
+        assert.deepStrictEqual(tags(step(put.state, { _tag: "UploadAborted" })), ["RemoveCheckpoint"])
+        const cancelled = step(state, { _tag: "CancelRequested" })
+        assert.deepStrictEqual(cancelled.commands, [{ _tag: "AbortUpload", uploadId: "orphan-1" }])
+        const done = step(cancelled.state, { _tag: "UploadAborted" })
+        assert.deepStrictEqual(done.state, { _tag: "Aborted" })
+        assert.deepStrictEqual(tags(done), ["RemoveCheckpoint"])
+      })
+
       it("a cancel while looking waits, then aborts the orphans without a new upload", () => {
         const finding = step(Machine.initial(makeSettings()), intent)
         const waiting = step(finding.state, { _tag: "CancelRequested" })

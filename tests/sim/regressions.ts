@@ -186,7 +186,7 @@ export const regressions: ReadonlyArray<Regression> = [
     }
   },
   {
-    note: "an initiate intent left by a crash, then a source that fits one PutObject: a cancel during the PutObject left the intent (found likewise)",
+    note: "an initiate intent left by a crash, then a source that fits one PutObject: a cancel during the PutObject left the intent (found likewise; fails when the single-PutObject half of the fix, looking for orphans and removing the intent, is reverted)",
     scenario: {
       seed: 1331912950,
       dialect: "oss",
