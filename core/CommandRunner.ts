@@ -97,9 +97,29 @@ export const runCommand = (
           key,
           ...storedAttributesOf(ctx.request)
         }
-        return yield* retried(store.initiate(init)).pipe(
+        // A retried Initiate may have been applied before: an earlier attempt's upload is then an orphan of this
+        // run. Counted here, and looked for (best effort) once an attempt is answered (core/OrphanUploads.ts).
+        const firstAttemptMs = yield* Clock.currentTimeMillis
+        let attempts = 0
+        const attempt = Effect.suspend(() => {
+          attempts++
+          return store.initiate(init)
+        })
+        return yield* retried(attempt).pipe(
           Effect.flatMap((uploadId) =>
-            Effect.map(Clock.currentTimeMillis, (atMs): UploadEvent => ({ _tag: "UploadInitiated", uploadId, atMs }))
+            Effect.gen(function* () {
+              const earlier =
+                attempts > 1
+                  ? yield* findOrphans(ctx.retry, bucket, key, firstAttemptMs).pipe(
+                      Effect.map((ids) => ids.filter((id) => id !== uploadId)),
+                      Effect.catchTag("ObjectStoreError", () => Effect.succeed([]))
+                    )
+                  : []
+              const atMs = yield* Clock.currentTimeMillis
+              return earlier.length === 0
+                ? ({ _tag: "UploadInitiated", uploadId, atMs } satisfies UploadEvent)
+                : ({ _tag: "UploadInitiated", uploadId, atMs, orphans: earlier } satisfies UploadEvent)
+            })
           ),
           Effect.catchTag("ObjectStoreError", (e) =>
             Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))

@@ -2,7 +2,8 @@
  * Finds the uploads an earlier run may have orphaned: it wrote an initiate intent (core/InitiateIntent.ts), sent
  * Initiate, and crashed before the answer named the upload. Lists the key's multipart uploads (prefix = key, at most
  * {@link InitiateIntent.orphanListPagesMax} pages) and keeps those of exactly this key initiated since the intent,
- * allowing for the store's clock being behind ours. At most `strayUploadIdsMax` are kept; the rest is left to gc.
+ * allowing for the store's clock being behind ours, that hold no part (ListParts, one part at most). At most
+ * `strayUploadIdsMax` are looked at; the rest is left to gc.
  *
  * Run by core/CommandRunner.ts for the `FindOrphans` command.
  *
@@ -44,8 +45,14 @@ export const findOrphans = (
       keyMarker = result.nextKeyMarker
       uploadIdMarker = result.nextUploadIdMarker
     }
-    return found
-      .sort((a, b) => a.initiatedAtMs - b.initiatedAtMs)
-      .slice(0, strayUploadIdsMax)
-      .map((upload) => upload.uploadId)
+    const candidates = found.sort((a, b) => a.initiatedAtMs - b.initiatedAtMs).slice(0, strayUploadIdsMax)
+    // An upload whose Initiate answer was lost holds no part (nobody knew its id). One with parts belongs to a run
+    // that did know it, such as a paused upload of another file to this key: never ours to abort.
+    const empty = yield* Effect.forEach(candidates, (upload) =>
+      retried(store.listParts({ bucket, key, uploadId: upload.uploadId, maxParts: 1 })).pipe(
+        Effect.map((page) => (page.parts.length === 0 ? [upload.uploadId] : [])),
+        Effect.catchTag("ObjectStoreError", () => Effect.succeed([]))
+      )
+    )
+    return empty.flat()
   })

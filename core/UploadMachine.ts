@@ -145,7 +145,13 @@ export type UploadEvent =
     }
   /** The uploads of the key initiated since the intent (core/OrphanUploads.ts). */
   | { readonly _tag: "OrphansFound"; readonly uploadIds: ReadonlyArray<string> }
-  | { readonly _tag: "UploadInitiated"; readonly uploadId: string; readonly atMs: number }
+  | {
+      readonly _tag: "UploadInitiated"
+      readonly uploadId: string
+      readonly atMs: number
+      /** Uploads of the key made by earlier attempts of this Initiate whose answers were lost (core/OrphanUploads.ts). */
+      readonly orphans?: ReadonlyArray<string>
+    }
   | { readonly _tag: "PartsListed"; readonly parts: ReadonlyArray<ListedPart> }
   // `uploadId`: the upload a part's answer belongs to, so a late answer of an abandoned upload can never be taken
   // for the current one's (matched by id, not by the order answers happen to arrive in).

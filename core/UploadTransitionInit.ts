@@ -89,7 +89,7 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
           createdAtMs: e.atMs,
           done: HashMap.empty(),
           committedBytes: 0,
-          ...straysField(s.strays)
+          ...straysField((e.orphans ?? []).reduce(withStray, s.strays ?? []))
         },
         s.restarts,
         e.atMs,

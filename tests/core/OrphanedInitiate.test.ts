@@ -2,6 +2,7 @@
  * An Initiate whose answer is lost (the store made the upload, the client never learned its id) no longer orphans
  * the upload: the driver writes an initiate intent first (core/InitiateIntent.ts), and the next run lists the key's
  * uploads initiated since then and aborts them once its own upload is complete or cancelled (core/StrayUploads.ts).
+ * An Initiate retried within one run after a lost answer looks for the earlier attempt's upload the same way.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -42,9 +43,17 @@ describe("an Initiate whose answer was lost", () => {
       const stack = lostInitiateStack()
       // Someone else's upload of another key (same prefix) is not ours to touch.
       const other = stack.model.initiate({ bucket: "bucket", key: "file.bin.other" }, Date.now())
+      // Nor is an upload of this key that holds parts (say, a paused upload of another file): its owner knew its id.
+      const held = stack.model.initiate({ bucket: "bucket", key: "file.bin" }, Date.now())
+      const heldId = held.ok ? held.value : "?"
+      const partBytes = bytesOf(16, 9)
+      stack.model.uploadPart(
+        { bucket: "bucket", key: "file.bin", uploadId: heldId, partNumber: 1, bytes: partBytes },
+        0
+      )
       const first = yield* run(stack, request())
       assert.strictEqual(first._tag, "Failure")
-      assert.strictEqual(stack.model.liveUploads().length, 2, "the orphan and the other key's upload")
+      assert.strictEqual(stack.model.liveUploads().length, 3, "the orphan, the other key's and the held upload")
       const [id] = yield* stack.storage.ids
       const stored = id === undefined ? undefined : yield* stack.storage.get(id)
       assert.isTrue(stored !== undefined && InitiateIntent.isIntent(stored), "the intent is stored")
@@ -53,7 +62,7 @@ describe("an Initiate whose answer was lost", () => {
       const second = yield* run(stack, request())
       assert.strictEqual(second._tag === "Success" && second.success._tag, "Completed")
       const live = stack.model.liveUploads().map((u) => u.uploadId)
-      assert.deepStrictEqual(live, [other.ok ? other.value : "?"], "only the other key's upload is left")
+      assert.deepStrictEqual(live.sort(), [other.ok ? other.value : "?", heldId].sort(), "only the orphan is gone")
       assert.deepStrictEqual(yield* stack.storage.ids, [])
     })
   )
@@ -74,6 +83,16 @@ describe("an Initiate whose answer was lost", () => {
       assert.strictEqual(second._tag, "Cancelled")
       assert.deepStrictEqual(stack.model.liveUploads(), [])
       assert.deepStrictEqual(yield* stack.storage.ids, [])
+    })
+  )
+
+  it.live("retried within one run: the earlier attempt's upload is found and aborted after Complete", () =>
+    Effect.gen(function* () {
+      const stack = lostInitiateStack()
+      const outcome = yield* run(stack, request({ retry: { retriesMax: 1, baseDelayMs: 1, maxDelayMs: 2 } }))
+      assert.strictEqual(outcome._tag === "Success" && outcome.success._tag, "Completed")
+      assert.strictEqual(stack.network.log.filter((r) => r.operation === "InitiateMultipartUpload").length, 2)
+      assert.deepStrictEqual(stack.model.liveUploads(), [], "the lost attempt's upload is aborted")
     })
   )
 
