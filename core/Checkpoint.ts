@@ -25,6 +25,9 @@ export const readableVersions: ReadonlyArray<number> = [1, 2]
  */
 export const checkpointBytesMax = 4 * 1024 * 1024
 
+/** At most this many stray upload ids are carried (core/StrayUploads.ts; each costs one abort at the end). @category constants */
+export const strayUploadIdsMax = 8
+
 const NonNegativeInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
 const Crc64Decimal = Schema.String.pipe(
   Schema.check(
@@ -49,7 +52,9 @@ export const PartRecord = Schema.Struct({
   etag: Schema.String,
   crc64: Crc64Decimal,
   /** The part's MD5 in hex, kept for stream parts so a rerun can verify its bytes without the store's ETag. */
-  md5: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isPattern(/^[0-9a-f]{32}$/))))
+  md5: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isPattern(/^[0-9a-f]{32}$/)))),
+  /** The store's opaque per-part value for Complete (core/ports/ObjectStore.ts `StoredChecksums.partChecksum`). */
+  partChecksum: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(128))))
 })
 export type PartRecord = typeof PartRecord.Type
 
@@ -73,7 +78,9 @@ export const Checkpoint = Schema.Struct({
     })
   ),
   createdAtMs: NonNegativeInt,
-  updatedAtMs: NonNegativeInt
+  updatedAtMs: NonNegativeInt,
+  /** Earlier uploads of this request whose abort failed (core/StrayUploads.ts): aborted on cancel or Complete. */
+  strayUploadIds: Schema.optionalKey(Schema.Array(Schema.String))
 })
 export type Checkpoint = typeof Checkpoint.Type
 
@@ -154,6 +161,9 @@ export const decodeSnapshot = (
 
 /** Cross-field rules a schema cannot express: unique part numbers, sizes that fit the layout. */
 const validateParts = (checkpoint: Checkpoint): Effect.Effect<Checkpoint, string> => {
+  if ((checkpoint.strayUploadIds?.length ?? 0) > strayUploadIdsMax) {
+    return Effect.fail(`more than ${strayUploadIdsMax} stray upload ids`)
+  }
   const seen = new Set<number>()
   for (const part of checkpoint.parts) {
     if (seen.has(part.partNumber)) return Effect.fail(`part ${part.partNumber} is recorded twice`)

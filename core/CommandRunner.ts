@@ -11,9 +11,19 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as ObjectCheck from "./ObjectCheck.ts"
-import { failed, isCursor, notFound, type PartContext, uploadPart } from "./PartUpload.ts"
+import { findOrphans } from "./OrphanUploads.ts"
+import { attemptsOf, failed, isCursor, notFound, type PartContext, uploadPart } from "./PartUpload.ts"
+import type { ByteSource } from "./ports/ByteSource.ts"
 import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
-import { isNoSuchUpload, isRetryable, ObjectStore, storedAttributesOf } from "./ports/ObjectStore.ts"
+import {
+  isNoSuchUpload,
+  isRetryable,
+  normalizeEtag,
+  ObjectStore,
+  type ObjectStoreError,
+  partChecksumLengthMax,
+  storedAttributesOf
+} from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import type { UploadCommand, UploadEvent } from "./UploadMachine.ts"
 import type { UploadRequest } from "./UploadRequest.ts"
@@ -59,18 +69,47 @@ export const runCommand = (
           key,
           ...storedAttributesOf(ctx.request)
         }
-        return yield* retried(store.initiate(init)).pipe(
+        // A retried Initiate may have been applied before: an earlier attempt's upload is then an orphan of this
+        // run. Counted here, and looked for (best effort) once an attempt is answered (core/OrphanUploads.ts).
+        const firstAttemptMs = yield* Clock.currentTimeMillis
+        let attempts = 0
+        const attempt = Effect.suspend(() => {
+          attempts++
+          return store.initiate(init)
+        })
+        return yield* retried(attempt).pipe(
           Effect.flatMap((uploadId) =>
-            Effect.map(Clock.currentTimeMillis, (atMs): UploadEvent => ({ _tag: "UploadInitiated", uploadId, atMs }))
+            Effect.gen(function* () {
+              const earlier =
+                attempts > 1
+                  ? yield* findOrphans(ctx.retry, bucket, key, firstAttemptMs).pipe(
+                      Effect.map((ids) => ids.filter((id) => id !== uploadId)),
+                      Effect.catchTag("ObjectStoreError", () => Effect.succeed([]))
+                    )
+                  : []
+              const atMs = yield* Clock.currentTimeMillis
+              return earlier.length === 0
+                ? ({ _tag: "UploadInitiated", uploadId, atMs } satisfies UploadEvent)
+                : ({ _tag: "UploadInitiated", uploadId, atMs, orphans: earlier } satisfies UploadEvent)
+            })
           ),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
+          Effect.catchTag("ObjectStoreError", (e) =>
+            Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))
+          )
         )
       }
+      case "FindOrphans":
+        return yield* findOrphans(ctx.retry, bucket, key, command.sinceMs).pipe(
+          Effect.map((uploadIds): UploadEvent => ({ _tag: "OrphansFound", uploadIds })),
+          Effect.catchTag("ObjectStoreError", (e) =>
+            Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))
+          )
+        )
       case "ListParts":
         return yield* listAllParts(ctx, command.uploadId).pipe(
           Effect.map((parts): UploadEvent => ({ _tag: "PartsListed", parts })),
           Effect.catchTag("ObjectStoreError", (e) =>
-            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e))
+            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e, undefined, attemptsOf(ctx)))
           )
         )
       case "UploadPart":
@@ -78,7 +117,11 @@ export const runCommand = (
       case "PutObject":
         return yield* putObject(ctx, md5)
       case "CompleteUpload": {
-        const parts = command.parts.map(({ partNumber, etag }) => ({ partNumber, etag }))
+        const parts = command.parts.map(({ partNumber, etag, partChecksum }) => ({
+          partNumber,
+          etag,
+          ...optional("partChecksum", partChecksum)
+        }))
         const request = {
           bucket,
           key,
@@ -109,13 +152,15 @@ export const runCommand = (
               verdict: ObjectCheck.judgeObject(ObjectCheck.expectedOf(command.parts, md5), info)
             })
           ),
-          Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed(command._tag, e)))
+          Effect.catchTag("ObjectStoreError", (e) =>
+            Effect.succeed(failed(command._tag, e, undefined, attemptsOf(ctx)))
+          )
         )
       case "AbortUpload":
         return yield* retried(store.abort({ bucket, key, uploadId: command.uploadId })).pipe(
           Effect.as<UploadEvent>({ _tag: "UploadAborted" }),
           Effect.catchTag("ObjectStoreError", (e) =>
-            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e))
+            Effect.succeed(isNoSuchUpload(e) ? notFound : failed(command._tag, e, undefined, attemptsOf(ctx)))
           )
         )
     }
@@ -160,7 +205,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
           ? { _tag: "CommandFailed", command: "PutObject", reason: "IntegrityMismatch", message: verdict.message }
           : { _tag: "ObjectPut", etag: answer.etag, crc64: digest.crc64 }
       }),
-      Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e)))
+      Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e, undefined, attemptsOf(ctx))))
     )
   })
 

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
@@ -82,8 +83,22 @@ export const run = (
     const id = settings.checkpointId
     yield* checkpoints.lock(id)
 
+    // No checkpoint but an initiate intent of this very request: an earlier Initiate went unanswered.
+    const intent =
+      checkpoints.loadIntent === undefined
+        ? undefined
+        : yield* checkpoints.loadIntent(id).pipe(Effect.catchTag("CheckpointStoreError", () => Effect.undefined))
+    const initiatedSinceMs =
+      intent !== undefined && intent.bucket === request.bucket && intent.key === request.key
+        ? intent.sinceMs
+        : undefined
     const loaded = yield* checkpoints.load(id).pipe(
-      Effect.map((checkpoint): Machine.UploadEvent => ({ _tag: "CheckpointLoaded", checkpoint })),
+      Effect.map(
+        (checkpoint): Machine.UploadEvent =>
+          checkpoint === undefined && initiatedSinceMs !== undefined
+            ? { _tag: "CheckpointLoaded", checkpoint, initiatedSinceMs }
+            : { _tag: "CheckpointLoaded", checkpoint }
+      ),
       Effect.catchTag("CheckpointCorrupt", (e) =>
         Effect.succeed<Machine.UploadEvent>({ _tag: "CheckpointLoaded", checkpoint: undefined, corrupt: e.message })
       )
@@ -106,6 +121,13 @@ export const run = (
       Effect.catchTag(write, "CheckpointStoreError", (e) =>
         emit({ _tag: "CommandFailed", command: tag, reason: "CheckpointUnwritable", message: e.message, cause: e })
       )
+    // Written before every Initiate, so a crash that loses its answer leaves a trace (core/InitiateIntent.ts). It keeps
+    // the earliest time, so uploads of an earlier unanswered Initiate are still found after a second crash.
+    const recordIntent = Effect.gen(function* () {
+      if (checkpoints.saveIntent === undefined || !checkpoints.persistent) return
+      const sinceMs = initiatedSinceMs ?? Math.floor(yield* Clock.currentTimeMillis)
+      yield* checkpoints.saveIntent(id, { bucket: request.bucket, key: request.key, sinceMs })
+    })
     const execute = (command: Machine.UploadCommand): Effect.Effect<void, never, Services> => {
       switch (command._tag) {
         case "SaveCheckpoint":
@@ -133,6 +155,20 @@ export const run = (
                 Effect.logWarning(`could not delete mismatched object: ${e.message}`)
               )
             )
+        case "InitiateUpload":
+          return recordIntent.pipe(
+            Effect.andThen(FiberSet.run(remote, Effect.flatMap(runCommand(ctx, command), emit))),
+            Effect.asVoid,
+            Effect.catchTag("CheckpointStoreError", (e) =>
+              emit({
+                _tag: "CommandFailed",
+                command: "InitiateUpload",
+                reason: "CheckpointUnwritable",
+                message: e.message,
+                cause: e
+              })
+            )
+          )
         case "UploadPart":
           return FiberSet.run(parts, Effect.flatMap(runCommand(ctx, command), emit)).pipe(Effect.asVoid)
         default:

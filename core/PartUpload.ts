@@ -12,7 +12,14 @@ import * as Effect from "effect/Effect"
 import * as Crc64 from "./Crc64.ts"
 import { type ByteSource, SourceReadError } from "./ports/ByteSource.ts"
 import { digestPart, type PartDigest, toBase64, toHex } from "./ports/Hasher.ts"
-import { isNoSuchUpload, isRetryable, normalizeEtag, ObjectStore, type ObjectStoreError } from "./ports/ObjectStore.ts"
+import {
+  isNoSuchUpload,
+  isRetryable,
+  normalizeEtag,
+  ObjectStore,
+  type ObjectStoreError,
+  partChecksumLengthMax
+} from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import type { StreamCursor } from "./StreamCursor.ts"
 import type { UploadCommand, UploadEvent } from "./UploadMachine.ts"
@@ -28,15 +35,32 @@ export interface PartContext {
 /** The store answered with checksums that differ from what was sent: the body was damaged on the way. */
 class PartDamaged extends Data.TaggedError("PartDamaged")<{ readonly message: string }> {}
 
-/** A store error as the command's failure event. */
-export const failed = (command: UploadCommand["_tag"], error: ObjectStoreError, partNumber?: number): UploadEvent => ({
+/**
+ * A store error as the command's failure event. `attempts`: how often a retried call was tried; a retryable error
+ * then says the retries were used up.
+ */
+export const failed = (
+  command: UploadCommand["_tag"],
+  error: ObjectStoreError,
+  partNumber?: number,
+  attempts?: number
+): UploadEvent => ({
   _tag: "CommandFailed",
   command,
   reason: isRetryable(error) ? "StoreUnreachable" : "StoreRejected",
-  message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}`,
+  message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}${
+    attempts !== undefined && attempts > 1 && isRetryable(error) ? ` (gave up after ${attempts} attempts)` : ""
+  }`,
   cause: error,
   ...(partNumber === undefined ? {} : { partNumber })
 })
+
+/** How often a retried call is tried at most. */
+export const attemptsOf = (ctx: PartContext) => ctx.retry.retriesMax + 1
+
+/** A store's per-part value longer than the checkpoint takes is dropped (that store then completes without it). */
+const boundedPartChecksum = (value: string | undefined) =>
+  value !== undefined && value.length <= partChecksumLengthMax ? value : undefined
 
 export const notFound: UploadEvent = { _tag: "UploadNotFound" }
 
@@ -142,15 +166,16 @@ const sendPart = (
               new PartDamaged({ message: `part ${partNumber}: store ETag ${etag}, sent MD5 ${toHex(digest.md5)}` })
             )
           }
-          return Effect.succeed(answer.etag)
+          return Effect.succeed(answer)
         })
       )
     return yield* RetryPolicy.retrying(
       ctx.retry,
       storeRetryable
     )(send).pipe(
-      Effect.flatMap((etag) =>
-        Effect.map(
+      Effect.flatMap((answer) => {
+        const partChecksum = boundedPartChecksum(answer.partChecksum)
+        return Effect.map(
           Clock.currentTimeMillis,
           (atMs): UploadEvent => ({
             _tag: "PartUploaded",
@@ -159,17 +184,19 @@ const sendPart = (
             part: {
               partNumber,
               sizeBytes,
-              etag,
+              etag: answer.etag,
               crc64: Crc64.toDecimal(digest.crc64),
-              ...(stream.md5 === undefined ? {} : { md5: stream.md5 })
+              ...(stream.md5 === undefined ? {} : { md5: stream.md5 }),
+              // Kept in the checkpoint, so a resumed Complete still has it (S3's full-object CRC-64/NVME).
+              ...(partChecksum === undefined ? {} : { partChecksum })
             },
             atMs,
             ...(stream.diverged === undefined ? {} : { diverged: stream.diverged })
           })
         )
-      ),
+      }),
       Effect.catchTag("ObjectStoreError", (e) =>
-        Effect.succeed(isNoSuchUpload(e) ? notFound : failed("UploadPart", e, partNumber))
+        Effect.succeed(isNoSuchUpload(e) ? notFound : failed("UploadPart", e, partNumber, attemptsOf(ctx)))
       ),
       Effect.catchTag("PartDamaged", (e) =>
         Effect.succeed<UploadEvent>({

@@ -65,6 +65,8 @@ export interface Upload {
   readonly done: HashMap.HashMap<number, PartRecord>
   /** The sum of `done`'s sizes, kept up by the transitions so progress costs O(1) per event. */
   readonly committedBytes: number
+  /** Earlier uploads of this request that could not be aborted (core/StrayUploads.ts); absent when none. */
+  readonly strays?: ReadonlyArray<string>
 }
 
 export type InitStep =
@@ -72,6 +74,7 @@ export type InitStep =
   | "Reconciling"
   | "VerifyingGone"
   | "DiscardingStale"
+  | "FindingOrphans"
   | "Initiating"
   | "Putting"
 export type StopRequest = "Pause" | "Cancel" | undefined
@@ -85,6 +88,8 @@ export type UploadState =
       readonly restarts: number
       readonly checkpoint?: Checkpoint
       readonly stop?: StopRequest
+      /** Stray upload ids the upload about to be initiated takes over (core/StrayUploads.ts). */
+      readonly strays?: ReadonlyArray<string>
     }
   | {
       readonly _tag: "Uploading"
@@ -110,6 +115,10 @@ export type UploadState =
       readonly settings: Settings
       readonly uploadId: string
       readonly failure?: UploadFailed
+      /** Stray uploads still to abort once this one is (core/StrayUploads.ts). */
+      readonly strays?: ReadonlyArray<string>
+      /** Set while strays are aborted: the state the run ends in afterwards (Completed, Aborted or Failed). */
+      readonly settled?: UploadState
     }
   | {
       readonly _tag: "Completed"
@@ -129,8 +138,22 @@ export type UploadState =
 
 /** @category models */
 export type UploadEvent =
-  | { readonly _tag: "CheckpointLoaded"; readonly checkpoint: Checkpoint | undefined; readonly corrupt?: string }
-  | { readonly _tag: "UploadInitiated"; readonly uploadId: string; readonly atMs: number }
+  | {
+      readonly _tag: "CheckpointLoaded"
+      readonly checkpoint: Checkpoint | undefined
+      readonly corrupt?: string
+      /** No checkpoint, but an initiate intent since this time (core/InitiateIntent.ts): an Initiate went unanswered. */
+      readonly initiatedSinceMs?: number
+    }
+  /** The uploads of the key initiated since the intent (core/OrphanUploads.ts). */
+  | { readonly _tag: "OrphansFound"; readonly uploadIds: ReadonlyArray<string> }
+  | {
+      readonly _tag: "UploadInitiated"
+      readonly uploadId: string
+      readonly atMs: number
+      /** Uploads of the key made by earlier attempts of this Initiate whose answers were lost (core/OrphanUploads.ts). */
+      readonly orphans?: ReadonlyArray<string>
+    }
   | { readonly _tag: "PartsListed"; readonly parts: ReadonlyArray<ListedPart> }
   // `uploadId`: the upload a part's answer belongs to, so a late answer of an abandoned upload can never be taken
   // for the current one's (matched by id, not by the order answers happen to arrive in).
@@ -186,6 +209,8 @@ export type Notice =
     }
   | { readonly _tag: "Restarted"; readonly reason: CannotResumeReason; readonly message: string }
   | { readonly _tag: "StaleUploadAborted"; readonly uploadId: string }
+  /** A stray upload (core/StrayUploads.ts) could not be aborted after Complete; `uploads gc` removes it. */
+  | { readonly _tag: "StrayUploadKept"; readonly uploadId: string; readonly message: string }
   | { readonly _tag: "IntegrityUnverifiable"; readonly message: string }
   | { readonly _tag: "StopDeferred"; readonly message: string }
   | { readonly _tag: "StreamNotReplayable"; readonly sourceName: string; readonly message: string }
@@ -195,6 +220,7 @@ export type Notice =
 /** @category models */
 export type UploadCommand =
   | { readonly _tag: "InitiateUpload" }
+  | { readonly _tag: "FindOrphans"; readonly sinceMs: number }
   | { readonly _tag: "ListParts"; readonly uploadId: string }
   | {
       readonly _tag: "UploadPart"

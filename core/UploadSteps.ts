@@ -10,6 +10,7 @@ import type { Checkpoint, PartRecord } from "./Checkpoint.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import * as PartPlan from "./PartPlan.ts"
 import type { CallbackResult } from "./ports/ObjectStore.ts"
+import { settleWithStrays, straysField, straysOf } from "./StrayUploads.ts"
 import { type CannotResumeReason, CannotResumeUpload, UploadFailed, type UploadFailureReason } from "./UploadErrors.ts"
 import type {
   Notice,
@@ -66,12 +67,19 @@ export const prepend = (step: Step, ...commands: ReadonlyArray<UploadCommand>): 
 export const causeOf = (e: { readonly cause?: UploadFailed["cause"] }) =>
   e.cause === undefined ? {} : { cause: e.cause }
 
-export const startFresh = (settings: Settings, restarts: number, stop: StopRequest): Step => {
-  if (settings.singleRequest) return go({ _tag: "Init", settings, step: "Putting", restarts }, { _tag: "PutObject" })
+export const startFresh = (
+  settings: Settings,
+  restarts: number,
+  stop: StopRequest,
+  strays?: ReadonlyArray<string>
+): Step => {
+  // A single PutObject keeps the strays in its Init state, to abort them once the object is put.
+  if (settings.singleRequest)
+    return go({ _tag: "Init", settings, step: "Putting", restarts, ...straysField(strays) }, { _tag: "PutObject" })
   const { requestedPartSizeBytes, partSizeBytes } = settings.plan
   const adjusted = partSizeBytes !== requestedPartSizeBytes
   return go(
-    { _tag: "Init", settings, step: "Initiating", restarts, stop },
+    { _tag: "Init", settings, step: "Initiating", restarts, stop, ...straysField(strays) },
     ...(adjusted
       ? [notify({ _tag: "PartSizeAdjusted", requestedBytes: requestedPartSizeBytes, chosenBytes: partSizeBytes })]
       : []),
@@ -85,7 +93,8 @@ export const unresumable = (
   restarts: number,
   reason: CannotResumeReason,
   message: string,
-  stale?: Checkpoint
+  stale?: Checkpoint,
+  strays?: ReadonlyArray<string>
 ): Step => {
   if (settings.onUnresumable === "fail") {
     return go({
@@ -114,7 +123,7 @@ export const unresumable = (
       { _tag: "AbortUpload", uploadId: stale.uploadId }
     )
   }
-  return prepend(startFresh(settings, restarts + 1, undefined), announce, { _tag: "RemoveCheckpoint" })
+  return prepend(startFresh(settings, restarts + 1, undefined, strays), announce, { _tag: "RemoveCheckpoint" })
 }
 
 export const beginUploading = (
@@ -181,7 +190,7 @@ export const toCompleting = (settings: Settings, upload: Upload, restarts: numbe
 export const cancel = (settings: Settings, upload: Upload): Step =>
   settings.deleteUploadIdOnCancelling
     ? go(
-        { _tag: "Aborting", settings, uploadId: upload.uploadId },
+        { _tag: "Aborting", settings, uploadId: upload.uploadId, ...straysField(upload.strays) },
         { _tag: "StopPartUploads" },
         { _tag: "AbortUpload", uploadId: upload.uploadId }
       )
@@ -190,7 +199,11 @@ export const cancel = (settings: Settings, upload: Upload): Step =>
 export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
   // An Initiate in flight is waited for, so its upload id is saved (pause) or aborted (cancel), never orphaned; so
   // is the abort of a stale upload, so that its upload is gone (and its checkpoint with it) before the run stops.
-  if (s.step === "Initiating" || s.step === "DiscardingStale") return stay({ ...s, stop })
+  // So is the search for orphans of an Initiate whose answer was lost, so a cancel can abort them.
+  if (s.step === "Initiating" || s.step === "DiscardingStale" || s.step === "FindingOrphans")
+    return stay({ ...s, stop })
+  // A cancelled PutObject: nothing of it is kept; the initiate intent and the strays it carried go.
+  if (s.step === "Putting" && stop === "Cancel") return settleWithStrays(s.settings, { _tag: "Aborted" }, s.strays)
   const uploadId = s.checkpoint?.uploadId
   if (stop === "Pause" || uploadId === undefined) {
     return go(
@@ -200,7 +213,10 @@ export const stopInit = (s: Of<"Init">, stop: "Pause" | "Cancel"): Step => {
     )
   }
   return s.settings.deleteUploadIdOnCancelling
-    ? go({ _tag: "Aborting", settings: s.settings, uploadId }, { _tag: "AbortUpload", uploadId })
+    ? go(
+        { _tag: "Aborting", settings: s.settings, uploadId, ...straysField(straysOf(s.checkpoint)) },
+        { _tag: "AbortUpload", uploadId }
+      )
     : go({ _tag: "Paused", byCancel: true, uploadId, committedBytes: 0 })
 }
 
@@ -297,5 +313,6 @@ export const checkpointOf = (settings: Settings, upload: Upload, atMs: number): 
   ...(upload.layout.growth === undefined ? {} : { growth: upload.layout.growth }),
   // Whole milliseconds: a clock may report fractions, the checkpoint format does not take them.
   createdAtMs: Math.floor(upload.createdAtMs),
-  updatedAtMs: updatedAtOf(upload, atMs)
+  updatedAtMs: updatedAtOf(upload, atMs),
+  ...(upload.strays === undefined || upload.strays.length === 0 ? {} : { strayUploadIds: upload.strays })
 })

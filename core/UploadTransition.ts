@@ -14,6 +14,7 @@
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as PartPlan from "./PartPlan.ts"
+import { settleWithStrays } from "./StrayUploads.ts"
 import { isStreamAnswer, onStreamAnswer } from "./StreamParts.ts"
 import { UploadFailed } from "./UploadErrors.ts"
 import { InvalidTransition, type Of, type Step, type UploadEvent, type UploadState } from "./UploadMachine.ts"
@@ -90,7 +91,9 @@ const onUploading = (s: Of<"Uploading">, e: UploadEvent): Step | undefined => {
           s.settings,
           s.restarts,
           "UploadGone",
-          "the multipart upload disappeared from the store (expired or aborted elsewhere)"
+          "the multipart upload disappeared from the store (expired or aborted elsewhere)",
+          undefined,
+          s.upload.strays
         ),
         { _tag: "StopPartUploads" }
       )
@@ -113,16 +116,17 @@ const onCompleting = (s: Of<"Completing">, e: UploadEvent): Step | undefined => 
       const v = e.verdict
       const callback = e._tag === "CompleteAnswered" ? e.callback : s.callback
       const done = (etag: string) => withCallback(completedFrom(s.restarts, etag, undefined, s.upload), callback)
-      if (v._tag === "Match") return go(done(v.etag), { _tag: "RemoveCheckpoint" })
+      if (v._tag === "Match") return settleWithStrays(s.settings, done(v.etag), s.upload.strays)
       if (v._tag === "Unverifiable" && e._tag === "CompleteAnswered")
         return go(withCallback({ ...s, step: "Verifying" }, callback), {
           _tag: "CheckObject",
           parts: partsOf(s.upload)
         })
       if (v._tag === "Unverifiable")
-        return go(done(v.etag), notify({ _tag: "IntegrityUnverifiable", message: v.message }), {
-          _tag: "RemoveCheckpoint"
-        })
+        return prepend(
+          settleWithStrays(s.settings, done(v.etag), s.upload.strays),
+          notify({ _tag: "IntegrityUnverifiable", message: v.message })
+        )
       if (v._tag === "Mismatch" && e._tag === "CompleteAnswered") {
         // The store built an object that is not the source: remove it rather than leave wrong bytes behind.
         const error = new UploadFailed({ reason: "IntegrityMismatch", message: v.message, resumable: false })
@@ -150,22 +154,39 @@ const onCompleting = (s: Of<"Completing">, e: UploadEvent): Step | undefined => 
   }
 }
 
-/** Aborting waits for the abort's outcome only; late answers to work started before the cancel are dropped. */
+/**
+ * Aborting waits for the abort's outcome only; late answers to work started before the cancel are dropped. Then
+ * the stray uploads (core/StrayUploads.ts) are aborted one by one, `settled` holding the state the run ends in.
+ */
 const onAborting = (s: Of<"Aborting">, e: UploadEvent): Step => {
   switch (e._tag) {
     case "UploadAborted":
     case "UploadNotFound":
-      return go(
-        s.failure === undefined ? { _tag: "Aborted", uploadId: s.uploadId } : { _tag: "Failed", error: s.failure },
-        { _tag: "RemoveCheckpoint" }
+      return settleWithStrays(
+        s.settings,
+        s.settled ??
+          (s.failure === undefined ? { _tag: "Aborted", uploadId: s.uploadId } : { _tag: "Failed", error: s.failure }),
+        s.strays
       )
     case "CommandFailed":
       if (e.command !== "AbortUpload") return stay(s)
+      if (s.settled?._tag === "Completed") {
+        // After Complete the strays' aborts are best effort: the object is in place, gc finds what is left.
+        const kept = notify({
+          _tag: "StrayUploadKept",
+          uploadId: s.uploadId,
+          message: `the earlier upload ${s.uploadId} of this object could not be aborted (${e.message}); \`uploads gc\` removes it`
+        })
+        return prepend(settleWithStrays(s.settings, s.settled, s.strays), kept)
+      }
       return go({
         _tag: "Failed",
         error: new UploadFailed({
           reason: e.reason,
-          message: `abort failed: ${e.message}`,
+          message:
+            s.settled === undefined
+              ? `abort failed: ${e.message}`
+              : `abort of the earlier upload ${s.uploadId} failed: ${e.message}`,
           resumable: s.settings.persistent,
           ...causeOf(e)
         })

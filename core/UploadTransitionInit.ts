@@ -10,6 +10,7 @@ import * as HashMap from "effect/HashMap"
 import type { Checkpoint } from "./Checkpoint.ts"
 import type { ListedPart } from "./ports/ObjectStore.ts"
 import * as Resume from "./Resume.ts"
+import { settleWithStrays, straysField, straysOf, withStray } from "./StrayUploads.ts"
 import type { Of, Step, Upload, UploadEvent, UploadState } from "./UploadMachine.ts"
 import {
   beginUploading,
@@ -42,26 +43,42 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
         return go({ ...s, step: "VerifyingGone" }, { _tag: "CheckObject", parts: s.checkpoint.parts })
       }
       if (s.step === "Reconciling")
-        return unresumable(s.settings, s.restarts, "UploadGone", "the multipart upload no longer exists on the store")
+        return unresumable(
+          s.settings,
+          s.restarts,
+          "UploadGone",
+          "the multipart upload no longer exists on the store",
+          undefined,
+          straysOf(s.checkpoint)
+        )
       if (s.step !== "DiscardingStale") return undefined
-      return s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop)
+      return s.stop === undefined
+        ? startFresh(s.settings, s.restarts, undefined, straysOf(s.checkpoint))
+        : stopAfterDiscard(s, s.stop)
     case "ObjectChecked":
       if (s.step !== "VerifyingGone") return undefined
       return e.verdict._tag === "Match" || e.verdict._tag === "Unverifiable"
-        ? go(completedFrom(s.restarts, e.verdict.etag, s.checkpoint), { _tag: "RemoveCheckpoint" })
+        ? settleWithStrays(s.settings, completedFrom(s.restarts, e.verdict.etag, s.checkpoint), straysOf(s.checkpoint))
         : unresumable(
             s.settings,
             s.restarts,
             "UploadGone",
-            "the multipart upload no longer exists and no matching object was found"
+            "the multipart upload no longer exists and no matching object was found",
+            undefined,
+            straysOf(s.checkpoint)
           )
     case "UploadAborted":
       return s.step === "DiscardingStale" && s.checkpoint !== undefined
         ? prepend(
-            s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop),
+            s.stop === undefined
+              ? startFresh(s.settings, s.restarts, undefined, straysOf(s.checkpoint))
+              : stopAfterDiscard(s, s.stop),
             notify({ _tag: "StaleUploadAborted", uploadId: s.checkpoint.uploadId })
           )
         : undefined
+    case "OrphansFound":
+      // Taken as strays of the new upload: aborted after Complete or on cancel (core/StrayUploads.ts).
+      return s.step === "FindingOrphans" ? afterOrphans(s, e.uploadIds) : undefined
     case "UploadInitiated":
       if (s.step !== "Initiating") return undefined
       return beginUploading(
@@ -71,29 +88,41 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
           layout: s.settings.plan,
           createdAtMs: e.atMs,
           done: HashMap.empty(),
-          committedBytes: 0
+          committedBytes: 0,
+          ...straysField((e.orphans ?? []).reduce(withStray, s.strays ?? []))
         },
         s.restarts,
         e.atMs,
         s.stop
       )
     case "ObjectPut":
+      // Then the strays (orphans of an unanswered Initiate) are aborted and the initiate intent removed.
       return s.step === "Putting"
-        ? go({
-            _tag: "Completed",
-            etag: e.etag,
-            sizeBytes: s.settings.plan.sizeBytes,
-            crc64: e.crc64,
-            partCount: 1,
-            restarts: s.restarts
-          })
+        ? settleWithStrays(
+            s.settings,
+            {
+              _tag: "Completed",
+              etag: e.etag,
+              sizeBytes: s.settings.plan.sizeBytes,
+              crc64: e.crc64,
+              partCount: 1,
+              restarts: s.restarts
+            },
+            s.strays
+          )
         : undefined
     case "CommandFailed":
+      // Orphans that could not be listed are left to gc; the upload itself goes on.
+      if (s.step === "FindingOrphans" && e.command === "FindOrphans") return afterOrphans(s, [])
       if (s.step === "DiscardingStale") {
-        // A stale upload we could not abort is left to gc; a stop waits for no new upload.
-        return s.stop === undefined ? startFresh(s.settings, s.restarts, undefined) : stopAfterDiscard(s, s.stop, e)
+        // A stale upload we could not abort becomes a stray of the new upload, which aborts it on cancel or after
+        // Complete (core/StrayUploads.ts); a stop waits for no new upload and keeps the checkpoint.
+        if (s.stop !== undefined) return stopAfterDiscard(s, s.stop, e)
+        const strays = s.checkpoint === undefined ? undefined : withStray(straysOf(s.checkpoint), s.checkpoint.uploadId)
+        return startFresh(s.settings, s.restarts, undefined, strays)
       }
-      if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" })
+      // A cancelled run whose Initiate failed made no upload it knows of: the initiate intent goes too.
+      if (s.step === "Initiating" && s.stop === "Cancel") return go({ _tag: "Aborted" }, { _tag: "RemoveCheckpoint" })
       return failWith(s.settings, e, s.checkpoint?.uploadId)
     case "PauseRequested":
     case "CancelRequested":
@@ -101,6 +130,17 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
     default:
       return undefined
   }
+}
+
+/**
+ * Orphans found (or not): they become strays of a new upload. A stop that came while they were looked for starts no
+ * upload: a deleting cancel aborts the orphans and removes the intent; a pause keeps the intent for the next run.
+ */
+const afterOrphans = (s: Of<"Init">, orphans: ReadonlyArray<string>): Step => {
+  if (s.stop === undefined) return startFresh(s.settings, s.restarts, undefined, orphans)
+  if (s.stop === "Cancel" && s.settings.deleteUploadIdOnCancelling)
+    return settleWithStrays(s.settings, { _tag: "Aborted" }, orphans)
+  return go({ _tag: "Paused", byCancel: s.stop === "Cancel", committedBytes: 0 })
 }
 
 /**
@@ -123,9 +163,8 @@ const stopAfterDiscard = (
       undefined
     )
   }
-  const stopped: UploadState = deletes
-    ? { _tag: "Aborted" }
-    : { _tag: "Paused", byCancel: stop === "Cancel", committedBytes: 0 }
+  if (deletes) return settleWithStrays(s.settings, { _tag: "Aborted" }, straysOf(s.checkpoint))
+  const stopped: UploadState = { _tag: "Paused", byCancel: stop === "Cancel", committedBytes: 0 }
   return go(stopped, ...cleanup)
 }
 
@@ -146,6 +185,10 @@ const onCheckpointLoaded = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "Chec
 
 const onCheckpointLoadedStep = (s: Of<"Init">, e: Extract<UploadEvent, { _tag: "CheckpointLoaded" }>): Step => {
   if (e.corrupt !== undefined) return unresumable(s.settings, s.restarts, "CheckpointCorrupt", e.corrupt)
+  if (e.checkpoint === undefined && e.initiatedSinceMs !== undefined) {
+    // An earlier run sent Initiate and never heard the answer: look for the upload it may have made.
+    return go({ ...s, step: "FindingOrphans" }, { _tag: "FindOrphans", sinceMs: e.initiatedSinceMs })
+  }
   if (e.checkpoint === undefined) return startFresh(s.settings, s.restarts, undefined)
   const fit = Resume.fit(s.settings.target, e.checkpoint)
   if (fit._tag === "Unfit") {
@@ -178,7 +221,8 @@ const resumeWith = (s: Of<"Init">, checkpoint: Checkpoint, listed: ReadonlyArray
     layout: fit.layout,
     createdAtMs: checkpoint.createdAtMs,
     done: HashMap.fromIterable(trusted.map((part) => [part.partNumber, part] as const)),
-    committedBytes: trusted.reduce((sum, part) => sum + part.sizeBytes, 0)
+    committedBytes: trusted.reduce((sum, part) => sum + part.sizeBytes, 0),
+    ...straysField(straysOf(checkpoint))
   }
   return prepend(
     beginUploading(s.settings, upload, s.restarts, checkpoint.updatedAtMs, s.stop),

@@ -9,6 +9,8 @@
  * @since 0.1.0
  */
 import type { UploadError } from "@resumable-upload/core/Driver"
+import type { SourceReadError } from "@resumable-upload/core/ports/ByteSource"
+import type { CheckpointLocked, CheckpointStoreError } from "@resumable-upload/core/ports/CheckpointStore"
 import type { CannotResumeUpload, UploadFailed } from "@resumable-upload/core/UploadErrors"
 
 /** What the failure report says, as lines for stderr and as fields for `--json`. @category models */
@@ -92,9 +94,45 @@ const failed = (e: UploadFailed, args: ReadonlyArray<string>, checkpointDir: str
   }
 }
 
+/** Another process holds the checkpoint's lock: it is uploading the same file to the same object right now. */
+const locked = (e: CheckpointLocked, args: ReadonlyArray<string>, checkpointDir: string): FailureReport => {
+  const again = commandLine(args)
+  return {
+    happened: `another upload of this file to this object is running (${e.message})`,
+    kept: `nothing was touched: that upload and its checkpoint in ${checkpointDir} are the other process's`,
+    next: ["wait for it to end; if it stopped without finishing, this resumes it:", `  ${again}`],
+    command: again
+  }
+}
+
+/** The checkpoint store could not be read, locked or written before anything was sent. */
+const storeUnusable = (e: CheckpointStoreError, args: ReadonlyArray<string>, checkpointDir: string): FailureReport => {
+  const again = commandLine(args)
+  return {
+    happened: `cannot ${e.method} the checkpoint in ${checkpointDir}: ${e.message}`,
+    kept: "nothing was sent to the store, and any checkpoint already there is unchanged",
+    next: [
+      `make ${checkpointDir} writable (or free space on it), or pick another with --checkpoint-dir, then run:`,
+      `  ${again}`
+    ],
+    command: again
+  }
+}
+
+/** The file could not be read while it was identified, before anything was sent. */
+const unreadable = (e: SourceReadError, args: ReadonlyArray<string>): FailureReport => {
+  const again = commandLine(args)
+  return {
+    happened: `cannot read ${e.sourceName}: ${e.message}`,
+    kept: "nothing was sent to the store, and any checkpoint is unchanged",
+    next: ["once the file can be read, run:", `  ${again}`],
+    command: again
+  }
+}
+
 /**
- * The report for an engine error, or `undefined` for errors with their own wording (a lock held by another process,
- * a bad request, an unreadable file): those print their message alone.
+ * The report for an engine error, or `undefined` for a bad request (its message says what to change, and nothing
+ * was started): that prints its message alone.
  *
  * @category formatting
  */
@@ -103,9 +141,20 @@ export const reportOf = (
   args: ReadonlyArray<string>,
   checkpointDir: string
 ): FailureReport | undefined => {
-  if (e._tag === "CannotResumeUpload") return cannotResume(e, args, checkpointDir)
-  if (e._tag === "UploadFailed") return failed(e, args, checkpointDir)
-  return undefined
+  switch (e._tag) {
+    case "CannotResumeUpload":
+      return cannotResume(e, args, checkpointDir)
+    case "UploadFailed":
+      return failed(e, args, checkpointDir)
+    case "CheckpointLocked":
+      return locked(e, args, checkpointDir)
+    case "CheckpointStoreError":
+      return storeUnusable(e, args, checkpointDir)
+    case "SourceReadError":
+      return unreadable(e, args)
+    default:
+      return undefined
+  }
 }
 
 /** The report as stderr text: what happened, what was kept, then the advice. @category formatting */

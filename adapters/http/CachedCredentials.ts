@@ -5,6 +5,8 @@
  *
  * @since 0.2.0
  */
+
+import { isoFromEpochMs } from "@resumable-upload/core/IsoTime"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 
@@ -47,7 +49,8 @@ export const make = (
         }
         if (!Number.isFinite(fresh.expiresAtMs) || fresh.expiresAtMs - refreshBeforeMs <= nowMs) {
           throw new CredentialsRefreshError(
-            `credentials provider: expiresAtMs ${fresh.expiresAtMs} is not after now + ${refreshBeforeMs} ms; ` +
+            `credentials provider: the credentials expire at ${isoFromEpochMs(fresh.expiresAtMs)} (expiresAtMs), not after ` +
+              `${isoFromEpochMs(nowMs + refreshBeforeMs)} (now + refreshBeforeMs, ${refreshBeforeMs} ms); ` +
               "return credentials that live longer, or lower refreshBeforeMs"
           )
         }

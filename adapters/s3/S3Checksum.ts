@@ -64,6 +64,32 @@ export interface PartChecksums {
 /** @category constants */
 export const rememberedUploadsMax = 64
 
+/**
+ * A part's checksum as the engine carries it (`StoredChecksums.partChecksum`, kept in the checkpoint):
+ * `crc64nvme:<base64>:<size>`, so a Complete after a resume folds the full-object value without the memory above.
+ * @category codec
+ */
+export const encodePart = (part: PartChecksum): string => `crc64nvme:${Crc64Nvme.toBase64(part.crc)}:${part.sizeBytes}`
+
+/** {@link encodePart} back; `undefined` for anything else. @category codec */
+export const decodePart = (text: string | undefined): PartChecksum | undefined => {
+  const match = text === undefined ? null : /^crc64nvme:([A-Za-z0-9+/=]{12}):(\d{1,16})$/.exec(text)
+  const crc = match?.[1] === undefined ? undefined : Crc64Nvme.fromBase64(match[1])
+  const sizeBytes = Number(match?.[2])
+  return crc === undefined || !Number.isSafeInteger(sizeBytes) ? undefined : { crc, sizeBytes }
+}
+
+/** The full-object CRC from the checksums the parts carry; `undefined` when any part has none. @category utils */
+export const fullObjectOf = (parts: ReadonlyArray<{ readonly partNumber: number; readonly partChecksum?: string }>) => {
+  let crc = 0n
+  for (const part of [...parts].sort((a, b) => a.partNumber - b.partNumber)) {
+    const checksum = decodePart(part.partChecksum)
+    if (checksum === undefined) return undefined
+    crc = Crc64Nvme.combine(crc, checksum.crc, checksum.sizeBytes)
+  }
+  return crc
+}
+
 /** @category constructors */
 export const makePartChecksums = (): PartChecksums => {
   const uploads = new Map<string, Map<number, PartChecksum>>()

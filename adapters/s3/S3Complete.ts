@@ -41,10 +41,14 @@ export const makeComplete =
         return yield* notSupported("S3 has no upload callback (an OSS feature); complete without one")
       if (r.completeAll === true)
         return yield* notSupported("S3 has no complete-all (an OSS feature); list the parts to complete")
-      const objectCrc = partChecksums?.fullObject(
-        r.uploadId,
-        r.parts.map((p) => p.partNumber)
-      )
+      // Parts sent by an earlier process are not in memory; their checksums come back from the checkpoint.
+      const objectCrc =
+        partChecksums === undefined
+          ? undefined
+          : (partChecksums.fullObject(
+              r.uploadId,
+              r.parts.map((p) => p.partNumber)
+            ) ?? S3Checksum.fullObjectOf(r.parts))
       const answer = yield* transport.execute({
         operation,
         method: "POST",

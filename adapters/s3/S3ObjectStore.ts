@@ -53,9 +53,10 @@ export const make = (config: S3StoreConfig): Effect.Effect<ObjectStoreShape, nev
         Effect.gen(function* () {
           const crc = partChecksums === undefined ? undefined : Crc64Nvme.compute(r.body.bytes)
           const stored = yield* calls.uploadPart(r, crc === undefined ? {} : S3Checksum.bodyHeaders(crc))
-          if (crc !== undefined)
-            partChecksums?.remember(r.uploadId, r.partNumber, { crc, sizeBytes: r.body.bytes.length })
-          return stored
+          if (crc === undefined) return stored
+          const checksum = { crc, sizeBytes: r.body.bytes.length }
+          partChecksums?.remember(r.uploadId, r.partNumber, checksum)
+          return { ...stored, partChecksum: S3Checksum.encodePart(checksum) }
         }),
       complete: makeComplete(transport, partChecksums),
       abort: (r) => calls.abort(r).pipe(Effect.andThen(Effect.sync(() => partChecksums?.forget(r.uploadId)))),

@@ -18,6 +18,7 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Checkpoint from "../Checkpoint.ts"
 import * as CheckpointJournal from "../CheckpointJournal.ts"
+import * as InitiateIntent from "../InitiateIntent.ts"
 
 /** The storage itself failed (disk full, quota, permission). @category errors */
 export class CheckpointStoreError extends Data.TaggedError("CheckpointStoreError")<{
@@ -75,6 +76,13 @@ export interface CheckpointStoreShape {
     updatedAtMs: number
   ) => Effect.Effect<void, CheckpointStoreError>
   readonly remove: (id: string) => Effect.Effect<void, CheckpointStoreError>
+  /**
+   * Records that an Initiate is about to be sent for `id` (core/InitiateIntent.ts); the next `save` replaces it.
+   * Optional so a hand-made store keeps working; without it, an Initiate whose answer is lost is left to gc.
+   */
+  readonly saveIntent?: (id: string, intent: InitiateIntent.InitiateIntent) => Effect.Effect<void, CheckpointStoreError>
+  /** The intent stored under `id`, when that is what is stored (not a checkpoint). */
+  readonly loadIntent?: (id: string) => Effect.Effect<InitiateIntent.InitiateIntent | undefined, CheckpointStoreError>
   readonly list: Effect.Effect<ReadonlyArray<ListedCheckpoint>, CheckpointStoreError>
   readonly lock: (id: string) => Effect.Effect<void, CheckpointLocked | CheckpointStoreError, Scope.Scope>
 }
@@ -103,7 +111,8 @@ export const make = (storage: CheckpointStorage): CheckpointStoreShape => {
   const open = new Map<string, OpenJournal>()
   const load = (id: string) =>
     Effect.flatMap(storage.get(id), (text) =>
-      text === undefined ? Effect.undefined : CheckpointJournal.decode(id, text)
+      // An initiate intent is not a checkpoint: none to resume (core/InitiateIntent.ts).
+      text === undefined || InitiateIntent.isIntent(text) ? Effect.undefined : CheckpointJournal.decode(id, text)
     )
   const save = (id: string, checkpoint: Checkpoint.Checkpoint) => {
     const { text, checksum } = Checkpoint.encodeSnapshot(checkpoint)
@@ -138,6 +147,10 @@ export const make = (storage: CheckpointStorage): CheckpointStoreShape => {
     load,
     save,
     savePart,
+    saveIntent: (id, intent) =>
+      Effect.tap(storage.set(id, InitiateIntent.encode(intent)), () => Effect.sync(() => void open.delete(id))),
+    loadIntent: (id) =>
+      Effect.map(storage.get(id), (text) => (text === undefined ? undefined : InitiateIntent.decode(text))),
     remove: (id) =>
       Effect.ensuring(
         storage.remove(id),

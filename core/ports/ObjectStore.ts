@@ -134,7 +134,16 @@ export interface UploadPartRequest extends UploadRef {
 export interface StoredChecksums {
   readonly etag: string
   readonly crc64?: bigint
+  /**
+   * A per-part value the store needs again at Complete, opaque to the engine (S3: the part's CRC-64/NVME and size,
+   * for the full-object checksum). The engine keeps it in the checkpoint and passes it back in `CompletedPart`, so a
+   * Complete after a resume has it too. At most {@link partChecksumLengthMax} characters.
+   */
+  readonly partChecksum?: string
 }
+
+/** @category constants */
+export const partChecksumLengthMax = 128
 
 /** @category models */
 export interface ListedPart {
@@ -186,6 +195,8 @@ export interface UploadsPage {
 export interface CompletedPart {
   readonly partNumber: number
   readonly etag: string
+  /** What UploadPart answered as `partChecksum`, when it did (also from an earlier process, via the checkpoint). */
+  readonly partChecksum?: string
 }
 
 /** OSS upload callback (`x-oss-callback`); S3 stores ignore it. @category models */

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Crc64Nvme from "../../adapters/s3/Crc64Nvme.ts"
 import { createBucket } from "../../adapters/s3/S3Bucket.ts"
+import * as S3Checksum from "../../adapters/s3/S3Checksum.ts"
 import * as S3Credentials from "../../adapters/s3/S3Credentials.ts"
 import * as S3Endpoint from "../../adapters/s3/S3Endpoint.ts"
 import * as S3ObjectStore from "../../adapters/s3/S3ObjectStore.ts"
@@ -195,7 +196,7 @@ describe("S3 adapter request shapes", () => {
     })
   )
 
-  it.effect("a Complete whose parts were sent by an earlier process goes without the full-object checksum", () =>
+  it.effect("a Complete whose parts were sent by an earlier process and carry no checksum goes without one", () =>
     Effect.gen(function* () {
       const { recorded } = yield* withStore(
         [{ headers: { etag: '"e2"' } }, { body: completed('"x-2"') }],
@@ -215,6 +216,44 @@ describe("S3 adapter request shapes", () => {
         { checksum: "crc64nvme" }
       )
       assert.isUndefined(recorded[1]?.headers["x-amz-checksum-crc64nvme"])
+    })
+  )
+
+  it.effect("a resumed Complete folds the full-object checksum from the checksums the parts carried over", () =>
+    Effect.gen(function* () {
+      const [one, two] = [body("first process "), body("second process")]
+      // Part 1 went up in an earlier process: its answer's partChecksum is what the checkpoint kept.
+      const earlier = yield* withStore(
+        [{ headers: { etag: '"e1"' } }],
+        (store) => store.uploadPart({ bucket: "bkt", key: "k", uploadId: "u", partNumber: 1, body: one }),
+        { checksum: "crc64nvme" }
+      )
+      const carried = earlier.result.partChecksum
+      assert.strictEqual(carried, S3Checksum.encodePart({ crc: Crc64Nvme.compute(one.bytes), sizeBytes: 14 }))
+      const { recorded } = yield* withStore(
+        [{ headers: { etag: '"e2"' } }, { body: completed('"x-2"') }],
+        (store) =>
+          Effect.gen(function* () {
+            const second = yield* store.uploadPart({ bucket: "bkt", key: "k", uploadId: "u", partNumber: 2, body: two })
+            return yield* store.complete({
+              bucket: "bkt",
+              key: "k",
+              uploadId: "u",
+              parts: [
+                { partNumber: 1, etag: "e1", ...(carried === undefined ? {} : { partChecksum: carried }) },
+                {
+                  partNumber: 2,
+                  etag: "e2",
+                  ...(second.partChecksum === undefined ? {} : { partChecksum: second.partChecksum })
+                }
+              ]
+            })
+          }),
+        { checksum: "crc64nvme" }
+      )
+      const whole = new Uint8Array([...one.bytes, ...two.bytes])
+      assert.strictEqual(recorded[1]?.headers["x-amz-checksum-crc64nvme"], Crc64Nvme.toBase64(Crc64Nvme.compute(whole)))
+      assert.isUndefined(S3Checksum.decodePart("crc64nvme:short:1"))
     })
   )
 

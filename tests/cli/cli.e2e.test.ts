@@ -1,8 +1,9 @@
 /**
  * The command line end to end (issue 3): a 64 MiB upload through `put` survives SIGKILLs of the CLI at random
  * moments, a SIGKILLed and restarted server, and Ctrl-C, and every rerun resumes the same multipart upload instead
- * of starting over; the object fetched back with `get` is the file, byte for byte. Bad arguments exit with code 2
- * and one line of error, never a stack trace.
+ * of starting over; the object fetched back with `get` is the file, byte for byte. Two puts of the same file at once:
+ * the second exits 5 with the failure report. Bad arguments exit with code 2 and one line of error, never a stack
+ * trace.
  *
  * The CLI runs as real child processes (bundled once with esbuild, see `cliBundle.ts`) in temp directories, so
  * the embedded store, the checkpoint directory and the exit codes are the ones a user gets. The kill moments come
@@ -308,6 +309,40 @@ describe("resumable-upload CLI end to end", () => {
     await assertStoredEqualsFile(dir, target, "big.bin", completedCrc(r), endpoint, credentials)
     log(`bounced server test: put ${Math.round(r.elapsedMs)} ms; total ${Math.round(performance.now() - started)} ms`)
   }, 180_000)
+
+  it("two puts of the same file to the same object at once: the second exits 5 with the report, the first completes", async () => {
+    // Issue 12 item 5 (the in-process variants are in tests/http/environment.test.ts). The first is held with
+    // SIGSTOP while the second runs, so the overlap does not depend on the machine's speed.
+    const dir = workDir("two-puts")
+    const bytes = randomBytes(8 * MiB)
+    writeFileSync(join(dir, "same.bin"), bytes)
+    const port = await freePort()
+    const endpoint = ["--endpoint", `http://127.0.0.1:${port}`]
+    const server = launcher.start(["serve", "--data-dir", "server-data", "--port", String(port)], {
+      cwd: dir,
+      env: credentials
+    })
+    await server.waitForOutput(/^serving OSS and S3 at /m, 30_000)
+    const target = "oss://bucket-e2e/same.bin"
+    const args = ["put", "same.bin", target, "--part-size", "1MiB", "--parallel", "1", ...endpoint]
+    const first = launcher.start(args, { cwd: dir, env: credentials })
+    await first.waitForOutput(/^(uploading|completing): /m, 30_000)
+    first.signal("SIGSTOP")
+    const second = await launcher.run(args, { cwd: dir, env: credentials })
+    first.signal("SIGCONT")
+    const done = await first.result(60_000)
+    assert.strictEqual(done.code, 0, launcher.describe(done))
+    assert.strictEqual(second.code, 5, launcher.describe(second))
+    assert.match(second.stderr, /^another upload of this file to this object is running \(checkpoint \S+ is locked/m)
+    assert.match(
+      second.stderr,
+      /^kept: nothing was touched: that upload and its checkpoint in .* are the other process's$/m
+    )
+    assert.match(second.stderr, /^ {2}resumable-upload put same\.bin oss:\/\/bucket-e2e\/same\.bin /m)
+    const fetched = await launcher.run(["get", target, "fetched.bin", ...endpoint], { cwd: dir, env: credentials })
+    assert.strictEqual(fetched.code, 0, launcher.describe(fetched))
+    assert.strictEqual(sha256(join(dir, "fetched.bin")), createHash("sha256").update(bytes).digest("hex"))
+  })
 
   it("Ctrl-C pauses with exit code 4 and the command to resume; the rerun resumes exactly the committed parts", async () => {
     const started = performance.now()

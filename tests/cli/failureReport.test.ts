@@ -1,14 +1,18 @@
 /**
  * The exact text `put` prints when an upload stops (adapters/cli/FailureReport.ts): for every CannotResumeUpload
- * reason and the UploadFailed reasons, what happened, what was kept, and the command that resumes or restarts.
+ * reason and the UploadFailed reasons, a held lock, an unusable checkpoint store and an unreadable file: what
+ * happened, what was kept, and the command that resumes or restarts.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { commandLine, renderReport, reportOf } from "../../adapters/cli/FailureReport.ts"
-import { CannotResumeUpload, UploadFailed } from "../../core/UploadErrors.ts"
+import type { UploadError } from "../../core/Driver.ts"
+import { SourceReadError } from "../../core/ports/ByteSource.ts"
+import { CheckpointLocked, CheckpointStoreError } from "../../core/ports/CheckpointStore.ts"
+import { CannotResumeUpload, InvalidUploadRequest, UploadFailed } from "../../core/UploadErrors.ts"
 
 const args = ["put", "big file.bin", "s3://b/k", "--on-unresumable", "fail"]
 const dir = "/home/me/.resumable-upload"
-const text = (e: CannotResumeUpload | UploadFailed) => {
+const text = (e: UploadError) => {
   const report = reportOf(e, args, dir)
   if (report === undefined) return assert.fail("no report")
   return renderReport(report)
@@ -104,6 +108,46 @@ describe("put's failure report", () => {
     }
     const early = new UploadFailed({ reason: "StoreRejected", message: "m", resumable: false })
     assert.include(text(early), "kept: nothing was started on the store")
+  })
+
+  it("a lock another process holds, an unusable checkpoint store and an unreadable file say what and what next", () => {
+    const again = '  resumable-upload put "big file.bin" s3://b/k --on-unresumable fail'
+    const lockedBy = new CheckpointLocked({ checkpointId: "c1", message: "checkpoint c1 is locked by pid 42 on h" })
+    assert.strictEqual(
+      text(lockedBy),
+      [
+        "another upload of this file to this object is running (checkpoint c1 is locked by pid 42 on h)",
+        `kept: nothing was touched: that upload and its checkpoint in ${dir} are the other process's`,
+        "wait for it to end; if it stopped without finishing, this resumes it:",
+        again
+      ].join("\n")
+    )
+    const readOnly = new CheckpointStoreError({
+      method: "lock",
+      checkpointId: "c1",
+      message: "EACCES: permission denied"
+    })
+    assert.strictEqual(
+      text(readOnly),
+      [
+        `cannot lock the checkpoint in ${dir}: EACCES: permission denied`,
+        "kept: nothing was sent to the store, and any checkpoint already there is unchanged",
+        `make ${dir} writable (or free space on it), or pick another with --checkpoint-dir, then run:`,
+        again
+      ].join("\n")
+    )
+    const gone = new SourceReadError({ sourceName: "big file.bin", offsetBytes: 0, lengthBytes: 8, message: "EIO" })
+    assert.strictEqual(
+      text(gone),
+      [
+        "cannot read big file.bin: EIO",
+        "kept: nothing was sent to the store, and any checkpoint is unchanged",
+        "once the file can be read, run:",
+        again
+      ].join("\n")
+    )
+    // A bad request names the flag to change itself, and nothing was started: no report.
+    assert.isUndefined(reportOf(new InvalidUploadRequest({ field: "partSize", message: "too small" }), args, dir))
   })
 
   it("quotes arguments with spaces or quotes so the command pastes back as typed", () => {

@@ -458,9 +458,131 @@ describe("UploadMachine: main paths", () => {
         _tag: "Notify",
         notice: { _tag: "StaleUploadAborted", uploadId: "stale-upload" }
       })
-      // A stale upload that cannot be aborted is left behind; the run still starts over.
+      // A stale upload that cannot be aborted does not stop the run: it starts over (and carries the stray, below).
       assert.deepStrictEqual(tags(step(discarding.state, failed("AbortUpload", "StoreRejected"))), ["InitiateUpload"])
       assert.deepStrictEqual(tags(step(discarding.state, { _tag: "UploadNotFound" })), ["InitiateUpload"])
+    })
+
+    describe("a stale upload whose abort failed (a stray)", () => {
+      const changed = { ...stale, source: { ...source, sizeBytes: source.sizeBytes - 1 } }
+      /** Load the stale checkpoint, fail its abort, initiate `u-1`: the stray rides along. */
+      const withStrayUpload = (settings = makeSettings()) => {
+        const [discarding, fresh, started] = steps(Machine.initial(settings), [
+          loaded(changed),
+          failed("AbortUpload", "StoreUnreachable"),
+          initiated()
+        ])
+        return {
+          discarding: discarding as Machine.Step,
+          fresh: fresh as Machine.Step,
+          started: started as Machine.Step
+        }
+      }
+
+      it("is carried into the new upload's checkpoint", () => {
+        const { fresh, started } = withStrayUpload()
+        assert.deepStrictEqual(tags(fresh), ["InitiateUpload"])
+        assert.deepStrictEqual(only(started, "SaveCheckpoint").checkpoint.strayUploadIds, ["stale-upload"])
+      })
+
+      it("a cancel aborts the new upload, then the stray, then removes the checkpoint", () => {
+        const { started } = withStrayUpload()
+        const aborting = step(started.state, { _tag: "CancelRequested" })
+        assert.deepStrictEqual(commandsOf(aborting, "AbortUpload"), [{ _tag: "AbortUpload", uploadId: "u-1" }])
+        const stray = step(aborting.state, { _tag: "UploadAborted" })
+        assert.deepStrictEqual(stray.commands, [{ _tag: "AbortUpload", uploadId: "stale-upload" }])
+        const done = step(stray.state, { _tag: "UploadNotFound" })
+        assert.deepStrictEqual(done.state, { _tag: "Aborted", uploadId: "u-1" })
+        assert.deepStrictEqual(tags(done), ["RemoveCheckpoint"])
+      })
+
+      it("a cancel whose abort of the stray fails keeps the checkpoint and fails resumable", () => {
+        const { started } = withStrayUpload()
+        const stray = steps(started.state, [{ _tag: "CancelRequested" }, { _tag: "UploadAborted" }])
+        const done = step(last(stray).state, failed("AbortUpload", "StoreUnreachable"))
+        assert.deepStrictEqual(done.commands, [])
+        assert.strictEqual(done.state._tag, "Failed")
+        if (done.state._tag === "Failed") {
+          assert.include(done.state.error.message, "stale-upload")
+          assert.isTrue(done.state.error._tag === "UploadFailed" && done.state.error.resumable)
+        }
+      })
+
+      it("after Complete the stray is aborted best effort, and a failure there is only a notice", () => {
+        const { started } = withStrayUpload(makeSettings({ parallelism: 3 }))
+        const parts = [1, 2, 3].map((n) => partOf(plan, n))
+        const completing = last(
+          steps(
+            started.state,
+            parts.map((p) => uploaded(p))
+          )
+        )
+        assert.deepStrictEqual(only(completing, "SaveCheckpoint").checkpoint.strayUploadIds, ["stale-upload"])
+        const match: Machine.UploadEvent = { _tag: "CompleteAnswered", verdict: { _tag: "Match", etag: "e" } }
+        const stray = step(completing.state, match)
+        assert.deepStrictEqual(stray.commands, [{ _tag: "AbortUpload", uploadId: "stale-upload" }])
+        const done = step(stray.state, failed("AbortUpload", "StoreUnreachable"))
+        assert.strictEqual(done.state._tag, "Completed")
+        assert.deepStrictEqual(tags(done), ["Notify", "RemoveCheckpoint"])
+        assert.strictEqual(only(done, "Notify").notice._tag, "StrayUploadKept")
+      })
+
+      it("is read back from the checkpoint on resume, and carried over a further stray (bounded)", () => {
+        const { started } = withStrayUpload()
+        const saved = only(started, "SaveCheckpoint").checkpoint
+        const resumed = steps(Machine.initial(makeSettings()), [loaded(saved), { _tag: "PartsListed", parts: [] }])
+        const aborting = step(last(resumed).state, { _tag: "CancelRequested" })
+        const stray = step(aborting.state, { _tag: "UploadAborted" })
+        assert.deepStrictEqual(stray.commands, [{ _tag: "AbortUpload", uploadId: "stale-upload" }])
+        const many = { ...changed, strayUploadIds: Array.from({ length: 8 }, (_, i) => `old-${i}`) }
+        const [, fresh] = steps(Machine.initial(makeSettings()), [loaded(many), failed("AbortUpload", "StoreRejected")])
+        const next = step((fresh as Machine.Step).state, initiated())
+        const ids = only(next, "SaveCheckpoint").checkpoint.strayUploadIds ?? []
+        assert.strictEqual(ids.length, 8)
+        assert.strictEqual(ids.at(-1), "stale-upload")
+        assert.notInclude(ids, "old-0")
+      })
+    })
+
+    describe("an initiate intent without a checkpoint (an Initiate went unanswered)", () => {
+      const intent: Machine.UploadEvent = { _tag: "CheckpointLoaded", checkpoint: undefined, initiatedSinceMs: 77 }
+
+      it("looks for orphans first, then takes them as strays of the new upload", () => {
+        const finding = step(Machine.initial(makeSettings()), intent)
+        assert.deepStrictEqual(finding.commands, [{ _tag: "FindOrphans", sinceMs: 77 }])
+        const fresh = step(finding.state, { _tag: "OrphansFound", uploadIds: ["orphan-1"] })
+        assert.deepStrictEqual(tags(fresh), ["InitiateUpload"])
+        const started = step(fresh.state, initiated())
+        assert.deepStrictEqual(only(started, "SaveCheckpoint").checkpoint.strayUploadIds, ["orphan-1"])
+        // Listing that fails leaves the orphans to gc: the upload goes on.
+        assert.deepStrictEqual(tags(step(finding.state, failed("FindOrphans", "StoreRejected"))), ["InitiateUpload"])
+      })
+
+      it("a single PutObject takes the orphans too: aborted after the put, or on cancel, and the intent removed", () => {
+        const single = makeSettings({ singleRequest: true })
+        const [, putting] = steps(Machine.initial(single), [intent, { _tag: "OrphansFound", uploadIds: ["orphan-1"] }])
+        const state = (putting as Machine.Step).state
+        assert.deepStrictEqual(tags(putting as Machine.Step), ["PutObject"])
+        const put = step(state, { _tag: "ObjectPut", etag: "e", crc64: 1n })
+        assert.deepStrictEqual(put.commands, [{ _tag: "AbortUpload", uploadId: "orphan-1" }])
+        assert.deepStrictEqual(tags(step(put.state, { _tag: "UploadAborted" })), ["RemoveCheckpoint"])
+        const cancelled = step(state, { _tag: "CancelRequested" })
+        assert.deepStrictEqual(cancelled.commands, [{ _tag: "AbortUpload", uploadId: "orphan-1" }])
+        const done = step(cancelled.state, { _tag: "UploadAborted" })
+        assert.deepStrictEqual(done.state, { _tag: "Aborted" })
+        assert.deepStrictEqual(tags(done), ["RemoveCheckpoint"])
+      })
+
+      it("a cancel while looking waits, then aborts the orphans without a new upload", () => {
+        const finding = step(Machine.initial(makeSettings()), intent)
+        const waiting = step(finding.state, { _tag: "CancelRequested" })
+        assert.deepStrictEqual(waiting.commands, [])
+        const aborting = step(waiting.state, { _tag: "OrphansFound", uploadIds: ["orphan-1"] })
+        assert.deepStrictEqual(aborting.commands, [{ _tag: "AbortUpload", uploadId: "orphan-1" }])
+        const done = step(aborting.state, { _tag: "UploadAborted" })
+        assert.deepStrictEqual(done.state, { _tag: "Aborted" })
+        assert.deepStrictEqual(tags(done), ["RemoveCheckpoint"])
+      })
     })
 
     it("a checkpoint for another request is not aborted (not ours to touch): RemoveCheckpoint, InitiateUpload", () => {

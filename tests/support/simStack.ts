@@ -26,13 +26,15 @@ export const makeStack = (
     readonly persistent?: boolean
     readonly emptyCompleteEtag?: boolean
     readonly limits?: typeof testLimits
+    /** The store's clock (upload `Initiated` times); 0 unless a test needs real times. */
+    readonly nowMs?: () => number
   } = {}
 ) => {
   const model = new MultipartModel({ dialect: options.dialect ?? "oss", limits: options.limits ?? testLimits })
   const network = new SimNetwork()
   network.autoFate = "Deliver"
   const store = SimObjectStore.make(model, network, {
-    nowMs: () => 0,
+    nowMs: options.nowMs ?? (() => 0),
     emptyCompleteEtag: options.emptyCompleteEtag ?? false
   })
   const storage = MemoryCheckpointStore.makeStorage()
