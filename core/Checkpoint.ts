@@ -47,7 +47,8 @@ export const PartRecord = Schema.Struct({
   partNumber: Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))),
   sizeBytes: NonNegativeInt,
   etag: Schema.String,
-  crc64: Crc64Decimal
+  /** Absent when the store verifies no CRC-64 (S3), so none was computed. */
+  crc64: Schema.optionalKey(Crc64Decimal)
 })
 export type PartRecord = typeof PartRecord.Type
 

@@ -17,6 +17,7 @@ import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
 import {
   isNoSuchUpload,
   isRetryable,
+  needsCrc64,
   normalizeEtag,
   ObjectStore,
   type ObjectStoreError,
@@ -102,7 +103,7 @@ export const runCommand = (
       case "UploadPart":
         return ofUpload(command.uploadId)(yield* uploadPart(ctx, command))
       case "PutObject":
-        return yield* putObject(ctx, md5)
+        return yield* putObject(ctx)
       case "CompleteUpload": {
         const parts = command.parts.map(({ partNumber, etag }) => ({ partNumber, etag }))
         const request = {
@@ -167,14 +168,14 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
       } satisfies UploadEvent
     }
     const bytes = read.success
-    const digest = yield* digestPart(bytes)
-    const body = { bytes, md5Base64: toBase64(digest.md5), crc64: digest.crc64 }
+    const digest = yield* digestPart(bytes, { crc64: needsCrc64(store) })
+    const body = { bytes, md5Base64: toBase64(digest.md5), ...optional("crc64", digest.crc64) }
     const send = store
       .uploadPart({ bucket: ctx.request.bucket, key: ctx.request.key, uploadId: command.uploadId, partNumber, body })
       .pipe(
         Effect.flatMap((answer) => {
           const etag = normalizeEtag(answer.etag)
-          if (answer.crc64 !== undefined && answer.crc64 !== digest.crc64) {
+          if (answer.crc64 !== undefined && digest.crc64 !== undefined && answer.crc64 !== digest.crc64) {
             return Effect.fail(
               new PartDamaged({ message: `part ${partNumber}: store CRC-64 ${answer.crc64}, sent ${digest.crc64}` })
             )
@@ -197,7 +198,12 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
           (atMs): UploadEvent => ({
             _tag: "PartUploaded",
             uploadId: command.uploadId,
-            part: { partNumber, sizeBytes, etag, crc64: Crc64.toDecimal(digest.crc64) },
+            part: {
+              partNumber,
+              sizeBytes,
+              etag,
+              ...(digest.crc64 === undefined ? {} : { crc64: Crc64.toDecimal(digest.crc64) })
+            },
             atMs
           })
         )
@@ -218,7 +224,7 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
   })
 
 /** The whole (one-part) source in one request. */
-const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =>
+const putObject = (ctx: RunnerContext) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
     const read = yield* Effect.result(ctx.source.read(0, ctx.source.sizeBytes))
@@ -231,15 +237,15 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
         cause: read.failure
       } satisfies UploadEvent
     }
-    const digest = yield* digestPart(read.success)
+    const digest = yield* digestPart(read.success, { crc64: needsCrc64(store) })
     const { request } = ctx
     const put = store.putObject({
       bucket: request.bucket,
       key: request.key,
-      body: { bytes: read.success, md5Base64: toBase64(digest.md5), crc64: digest.crc64 },
+      body: { bytes: read.success, md5Base64: toBase64(digest.md5), ...optional("crc64", digest.crc64) },
       ...storedAttributesOf(request)
     })
-    const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
+    const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(digest.md5) }
     return yield* RetryPolicy.retrying(
       ctx.retry,
       isRetryable
@@ -248,7 +254,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
         const verdict = ObjectCheck.judgeAnswer(expected, answer)
         return verdict._tag === "Mismatch"
           ? { _tag: "CommandFailed", command: "PutObject", reason: "IntegrityMismatch", message: verdict.message }
-          : { _tag: "ObjectPut", etag: answer.etag, crc64: digest.crc64 }
+          : { _tag: "ObjectPut", etag: answer.etag, ...optional("crc64", digest.crc64) }
       }),
       Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e)))
     )

@@ -113,7 +113,8 @@ export type UploadState =
       readonly _tag: "Completed"
       readonly etag: string
       readonly sizeBytes: number
-      readonly crc64: bigint
+      /** Absent when the store verifies no CRC-64, so none was computed. */
+      readonly crc64?: bigint
       readonly partCount: number
       readonly restarts: number
       readonly uploadId?: string
@@ -134,7 +135,7 @@ export type UploadEvent =
   // for the current one's (matched by id, not by the order answers happen to arrive in).
   | { readonly _tag: "UploadNotFound"; readonly uploadId?: string }
   | { readonly _tag: "PartUploaded"; readonly uploadId: string; readonly part: PartRecord; readonly atMs: number }
-  | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64: bigint }
+  | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64?: bigint }
   | { readonly _tag: "CompleteAnswered"; readonly verdict: ObjectCheck.Verdict; readonly callback?: CallbackResult }
   | { readonly _tag: "CompleteUnanswered"; readonly message: string }
   | { readonly _tag: "ObjectChecked"; readonly verdict: ObjectCheck.Verdict }

@@ -176,7 +176,7 @@ const report = (
           `  etag   ${outcome.etag}`,
           target.scheme === "oss"
             ? `  crc64  ${outcome.crc64} (x-oss-hash-crc64ecma, verified against the local file)`
-            : `  crc64  ${outcome.crc64} (of the local file; the ETag was checked against the parts' MD5s)`,
+            : `  (the ETag was checked against the parts' MD5s; S3 stores verify no CRC-64, so none was computed)`,
           ...(outcome.callback === undefined
             ? []
             : [`  callback ${outcome.callback.ok ? "ok" : "FAILED"}: ${outcome.callback.body}`])
