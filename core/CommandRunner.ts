@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Crc64 from "./Crc64.ts"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
-import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
+import { digestPart, Hasher, type HashFailed, toBase64, toHex } from "./ports/Hasher.ts"
 import {
   isNoSuchUpload,
   isRetryable,
@@ -49,6 +49,15 @@ const failed = (command: UploadCommand["_tag"], error: ObjectStoreError, partNum
   command,
   reason: isRetryable(error) ? "StoreUnreachable" : "StoreRejected",
   message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}`,
+  cause: error,
+  ...(partNumber === undefined ? {} : { partNumber })
+})
+
+const hashFailed = (command: "UploadPart" | "PutObject", error: HashFailed, partNumber?: number): UploadEvent => ({
+  _tag: "CommandFailed",
+  command,
+  reason: "HashFailed",
+  message: error.message,
   cause: error,
   ...(partNumber === undefined ? {} : { partNumber })
 })
@@ -168,7 +177,9 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
       } satisfies UploadEvent
     }
     const bytes = read.success
-    const digest = yield* digestPart(bytes, { crc64: needsCrc64(store) })
+    const digested = yield* Effect.result(digestPart(bytes, { crc64: needsCrc64(store) }))
+    if (digested._tag === "Failure") return hashFailed("UploadPart", digested.failure, partNumber)
+    const digest = digested.success
     const body = { bytes, md5Base64: toBase64(digest.md5), ...optional("crc64", digest.crc64) }
     const send = store
       .uploadPart({ bucket: ctx.request.bucket, key: ctx.request.key, uploadId: command.uploadId, partNumber, body })
@@ -237,7 +248,9 @@ const putObject = (ctx: RunnerContext) =>
         cause: read.failure
       } satisfies UploadEvent
     }
-    const digest = yield* digestPart(read.success, { crc64: needsCrc64(store) })
+    const digested = yield* Effect.result(digestPart(read.success, { crc64: needsCrc64(store) }))
+    if (digested._tag === "Failure") return hashFailed("PutObject", digested.failure)
+    const digest = digested.success
     const { request } = ctx
     const put = store.putObject({
       bucket: request.bucket,

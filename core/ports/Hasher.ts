@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Crc64 from "../Crc64.ts"
 
@@ -55,13 +56,23 @@ export interface PartDigest {
   readonly crc64?: bigint
 }
 
+/**
+ * An off-thread `digestPart` rejected (its worker could not start, died or threw): the part cannot be sent, so the
+ * upload stops, resumable. The fix is in the cause's message. @category errors
+ */
+export class HashFailed extends Data.TaggedError("HashFailed")<{ readonly message: string; readonly cause: unknown }> {}
+
 /** MD5 (and CRC-64 when wanted) of a buffer in one call (the hasher's `digestPart` when it has one). @category utils */
-export const digestPart = (bytes: Uint8Array, options: DigestOptions): Effect.Effect<PartDigest, never, Hasher> =>
+export const digestPart = (bytes: Uint8Array, options: DigestOptions): Effect.Effect<PartDigest, HashFailed, Hasher> =>
   Effect.gen(function* () {
     const hasher = yield* Hasher
     if (hasher.digestPart !== undefined) {
       const offThread = hasher.digestPart
-      const digest = yield* Effect.promise(() => offThread(bytes, options))
+      const digest = yield* Effect.tryPromise({
+        try: () => offThread(bytes, options),
+        catch: (cause) =>
+          new HashFailed({ message: `hashing a part failed: ${cause instanceof Error ? cause.message : cause}`, cause })
+      })
       if (options.crc64 && digest.crc64 === undefined) return yield* Effect.die("Hasher.digestPart: no CRC-64")
       // An unasked-for CRC-64 is dropped, so what is recorded does not depend on which hasher ran.
       return options.crc64 ? digest : { md5: digest.md5 }
