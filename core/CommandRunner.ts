@@ -180,7 +180,7 @@ const uploadPart = (ctx: RunnerContext, command: Extract<UploadCommand, { _tag: 
     const digested = yield* Effect.result(digestPart(bytes, { crc64: needsCrc64(store) }))
     if (digested._tag === "Failure") return hashFailed("UploadPart", digested.failure, partNumber)
     const digest = digested.success
-    const body = { bytes, md5Base64: toBase64(digest.md5), ...optional("crc64", digest.crc64) }
+    const body = { bytes: digest.bytes ?? bytes, md5Base64: toBase64(digest.md5), ...optional("crc64", digest.crc64) }
     const send = store
       .uploadPart({ bucket: ctx.request.bucket, key: ctx.request.key, uploadId: command.uploadId, partNumber, body })
       .pipe(
@@ -255,7 +255,11 @@ const putObject = (ctx: RunnerContext) =>
     const put = store.putObject({
       bucket: request.bucket,
       key: request.key,
-      body: { bytes: read.success, md5Base64: toBase64(digest.md5), ...optional("crc64", digest.crc64) },
+      body: {
+        bytes: digest.bytes ?? read.success,
+        md5Base64: toBase64(digest.md5),
+        ...optional("crc64", digest.crc64)
+      },
       ...storedAttributesOf(request)
     })
     const expected = { sizeBytes: ctx.source.sizeBytes, crc64: digest.crc64, etag: toHex(digest.md5) }

@@ -4,8 +4,10 @@
  * wire, and the event loop that drives the sockets never stalls for a part's hash (≈12 ms per 8 MiB of MD5 here).
  * `md5`/`crc64` for small bodies (the Complete XML, DeleteObjects) stay on this thread, from {@link ./NodeHasher.ts}.
  *
- * Copies: the caller's bytes must not be detached (the upload still sends them), so each part is copied once into a
- * buffer that is transferred to the worker and back; returned buffers are reused, so a steady upload allocates none.
+ * No copies: a part that owns its whole ArrayBuffer (as file reads do) is transferred to the worker and back, and
+ * handed back as the digest's `bytes`, which the engine then sends (copying 8 MiB into a fresh buffer cost more main-
+ * thread time than the MD5 saved: page faults and GC). Views into a shared or larger buffer are copied into a buffer
+ * that comes back for reuse.
  * Workers are ref'd only while they hash, so an idle pool never keeps the process alive, and closing the layer
  * terminates them. A worker that dies fails its parts with a {@link HashWorkerError} and is replaced on next use.
  *
@@ -43,8 +45,15 @@ export interface NodeWorkerHasherOptions {
 
 interface Slot {
   worker: Worker | undefined
-  readonly pending: Map<number, { resolve: (d: PartDigest) => void; reject: (e: HashWorkerError) => void }>
+  readonly pending: Map<
+    number,
+    { resolve: (d: PartDigest) => void; reject: (e: HashWorkerError) => void; readonly moved: boolean }
+  >
 }
+
+/** Whether `bytes` can travel to a worker and back whole: it alone views a plain (not shared) ArrayBuffer. */
+const movable = (bytes: Uint8Array): boolean =>
+  bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
 
 const defaultWorkerUrl = (): URL =>
   new URL(import.meta.url.endsWith(".ts") ? "./NodeHashWorker.ts" : "./NodeHashWorker.js", import.meta.url)
@@ -75,13 +84,15 @@ export const makePool = (options: NodeWorkerHasherOptions = {}) => {
       const waiting = slot.pending.get(reply.id)
       slot.pending.delete(reply.id)
       if (slot.pending.size === 0) worker.unref()
-      if (spare.length < size) spare.push(reply.bytes.buffer as ArrayBuffer)
+      if (waiting?.moved !== true && spare.length < size) spare.push(reply.bytes.buffer as ArrayBuffer)
       if ("error" in reply) {
         waiting?.reject(new HashWorkerError({ message: `digestPart: the hash worker threw: ${reply.error}` }))
         return
       }
       hashed += 1
-      waiting?.resolve(reply.crc64 === undefined ? { md5: reply.md5 } : { md5: reply.md5, crc64: reply.crc64 })
+      const moved = waiting?.moved === true ? { bytes: reply.bytes } : {}
+      const crc = reply.crc64 === undefined ? {} : { crc64: reply.crc64 }
+      waiting?.resolve({ md5: reply.md5, ...crc, ...moved })
     })
     const lost = (why: string) => {
       if (slot.worker !== worker) return
@@ -106,10 +117,17 @@ export const makePool = (options: NodeWorkerHasherOptions = {}) => {
       slot.worker = worker
       const id = nextId++
       if (slot.pending.size === 0) worker.ref()
-      slot.pending.set(id, { resolve, reject })
-      const copy = bufferFor(bytes.length)
-      copy.set(bytes)
-      worker.postMessage({ id, bytes: copy, crc64: want.crc64 } satisfies HashTask, [copy.buffer as ArrayBuffer])
+      const post = (moved: boolean) => {
+        slot.pending.set(id, { resolve, reject, moved })
+        const sent = moved ? bytes : bufferFor(bytes.length)
+        if (!moved) sent.set(bytes)
+        worker.postMessage({ id, bytes: sent, crc64: want.crc64 } satisfies HashTask, [sent.buffer as ArrayBuffer])
+      }
+      try {
+        post(movable(bytes))
+      } catch {
+        post(false) // an untransferable buffer (Node marks some so): copied instead
+      }
     })
 
   const close = async (): Promise<void> => {

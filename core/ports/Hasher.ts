@@ -26,7 +26,8 @@ export interface HasherShape {
   /**
    * The digests of a whole part off the caller's thread (a browser's Web Worker, Node worker threads), so a page
    * stays responsive and parts hash on other cores; when absent, parts are hashed with `md5` and `crc64` right here.
-   * `crc64: false` (the store verifies none) may skip the CRC-64. Must not keep or detach `bytes`.
+   * `crc64: false` (the store verifies none) may skip the CRC-64. Must not keep `bytes`, and may detach them (move
+   * them to a worker and back, no copy) only by answering them as the digest's `bytes`, which are then sent instead.
    */
   readonly digestPart?: (bytes: Uint8Array, options: DigestOptions) => Promise<PartDigest>
 }
@@ -54,6 +55,8 @@ export interface DigestOptions {
 export interface PartDigest {
   readonly md5: Uint8Array
   readonly crc64?: bigint
+  /** The part's bytes, when the hasher moved them to another thread and back: the argument is detached, send these. */
+  readonly bytes?: Uint8Array
 }
 
 /**
@@ -75,7 +78,8 @@ export const digestPart = (bytes: Uint8Array, options: DigestOptions): Effect.Ef
       })
       if (options.crc64 && digest.crc64 === undefined) return yield* Effect.die("Hasher.digestPart: no CRC-64")
       // An unasked-for CRC-64 is dropped, so what is recorded does not depend on which hasher ran.
-      return options.crc64 ? digest : { md5: digest.md5 }
+      if (options.crc64) return digest
+      return digest.bytes === undefined ? { md5: digest.md5 } : { md5: digest.md5, bytes: digest.bytes }
     }
     const md5 = hasher.md5()
     md5.update(bytes)
