@@ -24,12 +24,13 @@ const library = (name) => (t, job) => ({
 })
 
 /** Our CLI from `bundle` (the executable of a build), with the job's file, part size and parallelism. */
-const ourCli = (bundle) => ({
+const ourCli = (bundle, flags = []) => ({
   dialects: ["s3", "oss"],
   command: (t, job) => ({
     argv: [process.execPath, bundle, "put", job.file, `${t.dialect}://${t.bucket}/${job.key}`, "--endpoint", t.endpoint]
       .concat(["--part-size", `${job.partMiB}MiB`, "--parallel", String(job.parallel), "--checkpoint-dir", job.scratch])
-      .concat(t.dialect === "oss" ? ["--region", "cn-hangzhou"] : []),
+      .concat(t.dialect === "oss" ? ["--region", "cn-hangzhou"] : [])
+      .concat(flags),
     env:
       t.dialect === "oss"
         ? { OSS_ACCESS_KEY_ID: t.keyId, OSS_ACCESS_KEY_SECRET: t.secret }
@@ -48,6 +49,8 @@ export const clients = {
   ...(before === undefined || before === "" ? {} : { "ours-cli-before": ourCli(before) }),
   "ours-lib": { dialects: ["s3", "oss"], command: library("ours-lib") },
   "ours-cli": ourCli(cliBundle),
+  // The same with parts hashed on the main thread, to tell the worker threads' share from the rest.
+  "ours-cli-inthread": ourCli(cliBundle, ["--hash-workers", "0"]),
   "lib-storage": { dialects: ["s3"], command: library("lib-storage") },
   "aws-cli": {
     dialects: ["s3"],
