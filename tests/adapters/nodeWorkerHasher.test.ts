@@ -13,7 +13,7 @@ import * as NodeFileByteSource from "../../adapters/node/NodeFileByteSource.ts"
 import * as NodeWorkerHasher from "../../adapters/node/NodeWorkerHasher.ts"
 import { makeUpload } from "../../adapters/portable/FileUpload.ts"
 import * as Crc64 from "../../core/Crc64.ts"
-import { digestPart } from "../../core/ports/Hasher.ts"
+import { digestPart, Hasher } from "../../core/ports/Hasher.ts"
 import { bucket, makePeerStack, partSizeBytes } from "../http/peerStack.ts"
 
 const md5Of = (bytes: Uint8Array) => new Uint8Array(createHash("md5").update(bytes).digest())
@@ -90,15 +90,21 @@ describe("NodeWorkerHasher", () => {
     })
 
     // Through the layer: a scoped use hashes off-thread, and the scope's end terminates the pool.
-    const digest = await Effect.runPromise(
+    const { digest, service } = await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
           const ctx = yield* Layer.build(NodeWorkerHasher.layer({ workers: 1 }))
-          return yield* digestPart(new Uint8Array([1, 2, 3]), { crc64: true }).pipe(Effect.provide(ctx))
+          const digest = yield* digestPart(new Uint8Array([1, 2, 3]), { crc64: true }).pipe(Effect.provide(ctx))
+          return { digest, service: yield* Effect.provide(Hasher, ctx) }
         })
       )
     )
     expect(digest.md5).toEqual(md5Of(new Uint8Array([1, 2, 3])))
+    // The layer's finalizer closed (and so terminated) the pool behind the service it gave out.
+    await expect(service.digestPart?.(new Uint8Array(1), { crc64: true })).rejects.toMatchObject({
+      _tag: "HashWorkerError",
+      message: "digestPart: the hasher's layer is closed"
+    })
   })
 
   it("an upload whose hasher fails stops with UploadFailed reason HashFailed (typed, resumable), not a hang", async () => {
