@@ -8,7 +8,9 @@
  *     [--targets rgw,local,sink] [--clients ours-lib,ours-cli,lib-storage,aws-cli,minio,rclone,ali-oss]
  *
  * Targets: `rgw` (Ceph RGW via .ci/ensure-rgw.sh, S3), `local` (the local server in its own process, S3 and OSS),
- * `sink` (sink.mjs: answers the S3 multipart API, stores nothing).
+ * `sink` (sink.mjs: answers the S3 multipart API, stores nothing). Also `ours-cli-inthread` (`--hash-workers 0`) and,
+ * with BENCH_BEFORE_BUNDLE set to an earlier build's executable, `ours-cli-before` (clients.mjs). Each object is
+ * deleted after its run, untimed, and the 1-minute load average is printed with every run and in the report.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
