@@ -50,7 +50,8 @@ export const PartRecord = Schema.Struct({
   partNumber: Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))),
   sizeBytes: NonNegativeInt,
   etag: Schema.String,
-  crc64: Crc64Decimal,
+  /** Absent when the store verifies no CRC-64 (S3), so none was computed. */
+  crc64: Schema.optionalKey(Crc64Decimal),
   /** The part's MD5 in hex, kept for stream parts so a rerun can verify its bytes without the store's ETag. */
   md5: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isPattern(/^[0-9a-f]{32}$/)))),
   /** The store's opaque per-part value for Complete (core/ports/ObjectStore.ts `StoredChecksums.partChecksum`). */

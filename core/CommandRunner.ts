@@ -12,12 +12,13 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import { findOrphans } from "./OrphanUploads.ts"
-import { attemptsOf, failed, isCursor, notFound, type PartContext, uploadPart } from "./PartUpload.ts"
+import { attemptsOf, failed, hashFailed, isCursor, notFound, type PartContext, uploadPart } from "./PartUpload.ts"
 import type { ByteSource } from "./ports/ByteSource.ts"
-import { digestPart, Hasher, toBase64, toHex } from "./ports/Hasher.ts"
+import { digestPart, Hasher, type HashFailed, toBase64, toHex } from "./ports/Hasher.ts"
 import {
   isNoSuchUpload,
   isRetryable,
+  needsCrc64,
   normalizeEtag,
   ObjectStore,
   type ObjectStoreError,
@@ -115,7 +116,7 @@ export const runCommand = (
       case "UploadPart":
         return ofUpload(command.uploadId)(yield* uploadPart(ctx, command))
       case "PutObject":
-        return yield* putObject(ctx, md5)
+        return yield* putObject(ctx)
       case "CompleteUpload": {
         const parts = command.parts.map(({ partNumber, etag, partChecksum }) => ({
           partNumber,
@@ -170,7 +171,7 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
 /** The whole (one-part) source in one request. */
-const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =>
+const putObject = (ctx: RunnerContext) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
     const source = ctx.source
@@ -186,15 +187,21 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
         cause: read.failure
       } satisfies UploadEvent
     }
-    const digest = yield* digestPart(read.success)
+    const digested = yield* Effect.result(digestPart(read.success, { crc64: needsCrc64(store) }))
+    if (digested._tag === "Failure") return hashFailed("PutObject", digested.failure)
+    const digest = digested.success
     const { request } = ctx
     const put = store.putObject({
       bucket: request.bucket,
       key: request.key,
-      body: { bytes: read.success, md5Base64: toBase64(digest.md5), crc64: digest.crc64 },
+      body: {
+        bytes: digest.bytes ?? read.success,
+        md5Base64: toBase64(digest.md5),
+        ...optional("crc64", digest.crc64)
+      },
       ...storedAttributesOf(request)
     })
-    const expected = { sizeBytes: source.sizeBytes, crc64: digest.crc64, etag: toHex(md5(read.success)) }
+    const expected = { sizeBytes: source.sizeBytes, crc64: digest.crc64, etag: toHex(digest.md5) }
     return yield* RetryPolicy.retrying(
       ctx.retry,
       isRetryable
@@ -203,7 +210,7 @@ const putObject = (ctx: RunnerContext, md5: (bytes: Uint8Array) => Uint8Array) =
         const verdict = ObjectCheck.judgeAnswer(expected, answer)
         return verdict._tag === "Mismatch"
           ? { _tag: "CommandFailed", command: "PutObject", reason: "IntegrityMismatch", message: verdict.message }
-          : { _tag: "ObjectPut", etag: answer.etag, crc64: digest.crc64 }
+          : { _tag: "ObjectPut", etag: answer.etag, ...optional("crc64", digest.crc64) }
       }),
       Effect.catchTag("ObjectStoreError", (e) => Effect.succeed(failed("PutObject", e, undefined, attemptsOf(ctx))))
     )

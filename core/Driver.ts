@@ -37,7 +37,8 @@ export type UploadOutcome =
       readonly key: string
       readonly etag: string
       readonly sizeBytes: number
-      readonly crc64: bigint
+      /** CRC-64/XZ of the object; absent when the store verifies none (S3), so none was computed. */
+      readonly crc64?: bigint
       readonly partCount: number
       /** The OSS upload callback's answer, when one was requested; a failed callback does not undo the upload. */
       readonly callback?: CallbackResult
@@ -214,7 +215,7 @@ const outcomeOf = (
         key: request.key,
         etag: state.etag,
         sizeBytes: state.sizeBytes,
-        crc64: state.crc64,
+        ...(state.crc64 === undefined ? {} : { crc64: state.crc64 }),
         partCount: state.partCount,
         ...(state.callback === undefined ? {} : { callback: state.callback })
       })

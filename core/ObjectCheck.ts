@@ -15,7 +15,8 @@ import { normalizeEtag, type ObjectInfo, type StoredChecksums } from "./ports/Ob
 /** What the object must look like. @category models */
 export interface Expected {
   readonly sizeBytes: number
-  readonly crc64: bigint
+  /** Absent when a part has none (the store verifies no CRC-64). */
+  readonly crc64: bigint | undefined
   /** The multipart ETag computed from the parts' MD5s, when every part ETag was a plain MD5. */
   readonly etag: string | undefined
 }
@@ -27,11 +28,16 @@ export type Verdict =
   | { readonly _tag: "Unverifiable"; readonly etag: string; readonly message: string }
   | { readonly _tag: "Missing" }
 
-/** CRC-64 of the whole object from its parts, in part-number order. @category utils */
-export const combinedCrc64 = (parts: ReadonlyArray<PartRecord>): bigint =>
-  [...parts]
-    .sort((a, b) => a.partNumber - b.partNumber)
-    .reduce((crc, part) => Crc64.combine(crc, Crc64.fromDecimal(part.crc64) ?? 0n, part.sizeBytes), 0n)
+/** CRC-64 of the whole object from its parts, in part-number order; `undefined` when a part has none. @category utils */
+export const combinedCrc64 = (parts: ReadonlyArray<PartRecord>): bigint | undefined => {
+  let crc = 0n
+  for (const part of [...parts].sort((a, b) => a.partNumber - b.partNumber)) {
+    const partCrc = part.crc64 === undefined ? undefined : Crc64.fromDecimal(part.crc64)
+    if (partCrc === undefined) return undefined
+    crc = Crc64.combine(crc, partCrc, part.sizeBytes)
+  }
+  return crc
+}
 
 const md5Hex = /^[0-9a-f]{32}$/
 
@@ -43,7 +49,7 @@ export const partDigests = (parts: ReadonlyArray<PartRecord>): ReadonlyArray<str
 
 /** Judges a Complete or PutObject answer, which carries no size. @category utils */
 export const judgeAnswer = (expected: Expected, answer: StoredChecksums): Verdict => {
-  if (answer.crc64 !== undefined) {
+  if (answer.crc64 !== undefined && expected.crc64 !== undefined) {
     return answer.crc64 === expected.crc64
       ? { _tag: "Match", etag: answer.etag }
       : { _tag: "Mismatch", message: `object CRC-64 is ${answer.crc64}, expected ${expected.crc64}` }

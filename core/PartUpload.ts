@@ -11,10 +11,11 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Crc64 from "./Crc64.ts"
 import { type ByteSource, SourceReadError } from "./ports/ByteSource.ts"
-import { digestPart, type PartDigest, toBase64, toHex } from "./ports/Hasher.ts"
+import { digestPart, type HashFailed, type PartDigest, toBase64, toHex } from "./ports/Hasher.ts"
 import {
   isNoSuchUpload,
   isRetryable,
+  needsCrc64,
   normalizeEtag,
   ObjectStore,
   type ObjectStoreError,
@@ -51,6 +52,20 @@ export const failed = (
   message: `${error.operation} failed: ${error.code === "" ? "" : `${error.code}: `}${error.message}${
     attempts !== undefined && attempts > 1 && isRetryable(error) ? ` (gave up after ${attempts} attempts)` : ""
   }`,
+  cause: error,
+  ...(partNumber === undefined ? {} : { partNumber })
+})
+
+/** An off-thread hasher failed (core/ports/Hasher.ts `HashFailed`): the part cannot be sent. */
+export const hashFailed = (
+  command: "UploadPart" | "PutObject",
+  error: HashFailed,
+  partNumber?: number
+): UploadEvent => ({
+  _tag: "CommandFailed",
+  command,
+  reason: "HashFailed",
+  message: error.message,
   cause: error,
   ...(partNumber === undefined ? {} : { partNumber })
 })
@@ -113,20 +128,33 @@ const streamPart = (ctx: PartContext, cursor: StreamCursor, command: PartCommand
         )
       }
     }
-    const digest = yield* digestPart(bytes)
+    const store = yield* ObjectStore
+    const digested = yield* Effect.result(digestPart(bytes, { crc64: needsCrc64(store) }))
+    if (digested._tag === "Failure") return hashFailed("UploadPart", digested.failure, partNumber)
+    const digest = digested.success
+    // A hasher that moved the bytes to a worker and back answers them as `digest.bytes` (the argument is detached).
+    const live = digest.bytes ?? bytes
     const md5 = toHex(digest.md5)
-    const crc64 = Crc64.toDecimal(digest.crc64)
+    const crc64 = digest.crc64 === undefined ? undefined : Crc64.toDecimal(digest.crc64)
     const expected = command.expected
     if (expected !== undefined) {
-      const same = expected.sizeBytes === bytes.length && expected.crc64 === crc64 && (expected.md5 ?? md5) === md5
+      // Each digest the record and this run both have must agree, and at least one must have been compared
+      // (S3 stores verify no CRC-64, so a stream part there is known by its size and MD5).
+      const md5Same = expected.md5 === undefined ? undefined : expected.md5 === md5
+      const crcSame = expected.crc64 === undefined || crc64 === undefined ? undefined : expected.crc64 === crc64
+      const same =
+        expected.sizeBytes === live.length &&
+        md5Same !== false &&
+        crcSame !== false &&
+        (md5Same === true || crcSame === true)
       if (same) return { _tag: "PartVerified", uploadId: command.uploadId, part: expected } satisfies UploadEvent
-      const message = `part ${partNumber} (${bytes.length} bytes from offset ${offsetBytes}) differs from the ${expected.sizeBytes} bytes the checkpoint recorded`
+      const message = `part ${partNumber} (${live.length} bytes from offset ${offsetBytes}) differs from the ${expected.sizeBytes} bytes the checkpoint recorded`
       if (command.onMismatch === "report") {
         return { _tag: "PartDiverged", uploadId: command.uploadId, partNumber, message } satisfies UploadEvent
       }
-      return yield* sendPart(ctx, command, bytes, digest, { md5, diverged: message })
+      return yield* sendPart(ctx, command, live, digest, { md5, diverged: message })
     }
-    return yield* sendPart(ctx, command, bytes, digest, { md5 })
+    return yield* sendPart(ctx, command, live, digest, { md5 })
   })
 
 const filePart = (ctx: PartContext, source: ByteSource, command: PartCommand) =>
@@ -135,10 +163,14 @@ const filePart = (ctx: PartContext, source: ByteSource, command: PartCommand) =>
     const read = yield* Effect.result(source.read(offsetBytes, sizeBytes))
     if (read._tag === "Failure") return unreadable(read.failure, partNumber)
     const bytes = read.success
-    return yield* sendPart(ctx, command, bytes, yield* digestPart(bytes), {})
+    const store = yield* ObjectStore
+    const digested = yield* Effect.result(digestPart(bytes, { crc64: needsCrc64(store) }))
+    if (digested._tag === "Failure") return hashFailed("UploadPart", digested.failure, partNumber)
+    // A hasher that moved the bytes to a worker and back answers them as `digest.bytes` (the argument is detached).
+    return yield* sendPart(ctx, command, digested.success.bytes ?? bytes, digested.success, {})
   })
 
-/** Sends one part's bytes, retried, its ETag and CRC-64 checked against what was sent. */
+/** Sends one part's bytes (live: not detached by the hasher), retried, its ETag and CRC-64 checked against what was sent. */
 const sendPart = (
   ctx: PartContext,
   command: PartCommand,
@@ -150,13 +182,17 @@ const sendPart = (
     const store = yield* ObjectStore
     const { partNumber } = command.range
     const sizeBytes = bytes.length
-    const body = { bytes, md5Base64: toBase64(digest.md5), crc64: digest.crc64 }
+    const body = {
+      bytes,
+      md5Base64: toBase64(digest.md5),
+      ...(digest.crc64 === undefined ? {} : { crc64: digest.crc64 })
+    }
     const send = store
       .uploadPart({ bucket: ctx.request.bucket, key: ctx.request.key, uploadId: command.uploadId, partNumber, body })
       .pipe(
         Effect.flatMap((answer) => {
           const etag = normalizeEtag(answer.etag)
-          if (answer.crc64 !== undefined && answer.crc64 !== digest.crc64) {
+          if (answer.crc64 !== undefined && digest.crc64 !== undefined && answer.crc64 !== digest.crc64) {
             return Effect.fail(
               new PartDamaged({ message: `part ${partNumber}: store CRC-64 ${answer.crc64}, sent ${digest.crc64}` })
             )
@@ -185,7 +221,7 @@ const sendPart = (
               partNumber,
               sizeBytes,
               etag: answer.etag,
-              crc64: Crc64.toDecimal(digest.crc64),
+              ...(digest.crc64 === undefined ? {} : { crc64: Crc64.toDecimal(digest.crc64) }),
               ...(stream.md5 === undefined ? {} : { md5: stream.md5 }),
               // Kept in the checkpoint, so a resumed Complete still has it (S3's full-object CRC-64/NVME).
               ...(partChecksum === undefined ? {} : { partChecksum })

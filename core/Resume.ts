@@ -111,7 +111,7 @@ const confirms = (listed: ListedPart | undefined, record: PartRecord): boolean =
   listed !== undefined &&
   listed.sizeBytes === record.sizeBytes &&
   normalizeEtag(listed.etag) === normalizeEtag(record.etag) &&
-  (listed.crc64 === undefined || listed.crc64 === Crc64.fromDecimal(record.crc64))
+  (listed.crc64 === undefined || (record.crc64 !== undefined && listed.crc64 === Crc64.fromDecimal(record.crc64)))
 
 /** Splits recorded parts into those the store confirms and the rest. @category utils */
 export const reconcile = (recorded: ReadonlyArray<PartRecord>, listed: ReadonlyArray<ListedPart>): Reconciled => {

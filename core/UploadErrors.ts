@@ -9,6 +9,7 @@
 import * as Data from "effect/Data"
 import type { SourceReadError } from "./ports/ByteSource.ts"
 import type { CheckpointStoreError } from "./ports/CheckpointStore.ts"
+import type { HashFailed } from "./ports/Hasher.ts"
 import type { ObjectStoreError } from "./ports/ObjectStore.ts"
 
 /** Why an existing checkpoint cannot be continued. @category models */
@@ -38,6 +39,7 @@ export type UploadFailureReason =
   | "StoreRejected"
   | "StoreUnreachable"
   | "SourceUnreadable"
+  | "HashFailed"
   | "CheckpointUnwritable"
   | "IntegrityMismatch"
   | "CompletionUnconfirmed"
@@ -56,7 +58,7 @@ export class UploadFailed extends Data.TaggedError("UploadFailed")<{
   /** The multipart upload this run worked on: kept on the store when `resumable`, else aborted. */
   readonly uploadId?: string
   readonly partNumber?: number
-  readonly cause?: ObjectStoreError | SourceReadError | CheckpointStoreError
+  readonly cause?: ObjectStoreError | SourceReadError | CheckpointStoreError | HashFailed
 }> {}
 
 /** The request itself is wrong (bad key, part size, parallelism); nothing was sent. @category errors */

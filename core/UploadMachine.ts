@@ -124,7 +124,8 @@ export type UploadState =
       readonly _tag: "Completed"
       readonly etag: string
       readonly sizeBytes: number
-      readonly crc64: bigint
+      /** Absent when the store verifies no CRC-64, so none was computed. */
+      readonly crc64?: bigint
       readonly partCount: number
       readonly restarts: number
       readonly uploadId?: string
@@ -166,7 +167,7 @@ export type UploadEvent =
       /** A stream part sent again because it differed from its record: why. */
       readonly diverged?: string
     }
-  | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64: bigint }
+  | { readonly _tag: "ObjectPut"; readonly etag: string; readonly crc64?: bigint }
   | { readonly _tag: "CompleteAnswered"; readonly verdict: ObjectCheck.Verdict; readonly callback?: CallbackResult }
   | { readonly _tag: "CompleteUnanswered"; readonly message: string }
   | { readonly _tag: "ObjectChecked"; readonly verdict: ObjectCheck.Verdict }

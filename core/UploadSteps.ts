@@ -289,11 +289,12 @@ export const completedFrom = (
 ): UploadState => {
   const parts = upload !== undefined ? partsOf(upload) : (checkpoint?.parts ?? [])
   const uploadId = upload?.uploadId ?? checkpoint?.uploadId
+  const crc64 = ObjectCheck.combinedCrc64(parts)
   return {
     _tag: "Completed",
     etag,
     sizeBytes: parts.reduce((n, p) => n + p.sizeBytes, 0),
-    crc64: ObjectCheck.combinedCrc64(parts),
+    ...(crc64 === undefined ? {} : { crc64 }),
     partCount: parts.length,
     restarts,
     ...(uploadId === undefined ? {} : { uploadId })

@@ -104,7 +104,7 @@ export const onInit = (s: Of<"Init">, e: UploadEvent): Step | undefined => {
               _tag: "Completed",
               etag: e.etag,
               sizeBytes: s.settings.plan.sizeBytes,
-              crc64: e.crc64,
+              ...(e.crc64 === undefined ? {} : { crc64: e.crc64 }),
               partCount: 1,
               restarts: s.restarts
             },

@@ -45,7 +45,7 @@ export {
   /** `CheckpointStore.make`: a CheckpointStore service from an adapter's text primitives. */
   make as makeCheckpointStore
 } from "./ports/CheckpointStore.ts"
-export { Hasher, type HasherShape, type IncrementalHash, pureCrc64 } from "./ports/Hasher.ts"
+export { Hasher, type HasherShape, HashFailed, type IncrementalHash, pureCrc64 } from "./ports/Hasher.ts"
 export {
   type BucketsPage,
   type DeleteFailure,

@@ -15,6 +15,7 @@ import type { UploadOutcome } from "@resumable-upload/core/Driver"
 import { startUpload } from "@resumable-upload/core/ResumableUpload"
 import * as NodeCheckpointStore from "@resumable-upload/node/NodeCheckpointStore"
 import * as NodeHasher from "@resumable-upload/node/NodeHasher"
+import * as NodeWorkerHasher from "@resumable-upload/node/NodeWorkerHasher"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ExitCode, UsageError } from "./CliErrors.ts"
@@ -34,6 +35,8 @@ export interface PutOptions extends StoreFlags, AttributeFlags, FollowFlags {
   readonly target: string | undefined
   readonly partSize: string | undefined
   readonly parallel: number
+  /** Worker threads hashing parts; 0 hashes on the main thread; default NodeWorkerHasher.poolSizeFor(parallel). */
+  readonly hashWorkers: number | undefined
   readonly checkpointDir: string
   readonly keepOnCancel: boolean
   readonly onUnresumable: "restart" | "fail"
@@ -75,6 +78,10 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     if (!Number.isInteger(options.parallel) || options.parallel < 1 || options.parallel > 64) {
       return yield* new UsageError({ message: `--parallel must be an integer from 1 to 64, got ${options.parallel}` })
     }
+    const hashWorkers = options.hashWorkers ?? NodeWorkerHasher.poolSizeFor(options.parallel)
+    if (!Number.isInteger(hashWorkers) || hashWorkers < 0 || hashWorkers > NodeWorkerHasher.workersMax) {
+      return yield* new UsageError({ message: `--hash-workers must be an integer from 0 to 8, got ${hashWorkers}` })
+    }
     const path = options.file === stdio ? stdio : resolve(options.file)
     const generateBytes = yield* sizeOption("generate", options.generate)
     const partSizeBytes = yield* sizeOption("part-size", options.partSize)
@@ -105,8 +112,11 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
     const layer = Layer.mergeAll(
       store.layer,
       NodeCheckpointStore.layer(resolve(options.checkpointDir)),
-      NodeHasher.layer
+      hashWorkers === 0 ? NodeHasher.layer : NodeWorkerHasher.layer({ workers: hashWorkers })
     )
+    // Built in this command's scope, not startUpload's: the upload runs on after it returns, and the hash workers
+    // must live as long as the upload does.
+    const services = yield* Layer.build(layer)
     const handle = yield* startUpload({
       bucket: target.bucket,
       key: target.key,
@@ -121,7 +131,7 @@ export const put = (options: PutOptions): Effect.Effect<number, UsageError> =>
         : { callback: { url: options.callbackUrl, body: options.callbackBody } }),
       onProgress: view.progress,
       onNotice: view.notice
-    }).pipe(Effect.provide(layer))
+    }).pipe(Effect.provide(services))
     // One Ctrl-C can arrive twice (the terminal signals the process group, and a wrapper such as tsx forwards it
     // again), so a second one counts only after a moment.
     let firstInterruptMs: number | undefined
@@ -182,7 +192,7 @@ const report = (
           `  etag   ${outcome.etag}`,
           target.scheme === "oss"
             ? `  crc64  ${outcome.crc64} (x-oss-hash-crc64ecma, verified against the bytes read)`
-            : `  crc64  ${outcome.crc64} (of the bytes read; the ETag was checked against the parts' MD5s)`,
+            : `  (the ETag was checked against the parts' MD5s; S3 stores verify no CRC-64, so none was computed)`,
           ...(outcome.callback === undefined
             ? []
             : [`  callback ${outcome.callback.ok ? "ok" : "FAILED"}: ${outcome.callback.body}`])

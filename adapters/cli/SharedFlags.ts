@@ -13,7 +13,7 @@ import { describeConfigKeys } from "./ConfigFile.ts"
 export const home = ".resumable-upload"
 
 /** A string flag that may be left out (`undefined` then). */
-export const optional = (flag: Flag.Flag<string>) => flag.pipe(Flag.optional, Flag.map(Option.getOrUndefined))
+export const optional = <A>(flag: Flag.Flag<A>) => flag.pipe(Flag.optional, Flag.map(Option.getOrUndefined))
 
 /** Flags every store-facing command takes (read by StoreConfig.ts). */
 export const storeFlags = {

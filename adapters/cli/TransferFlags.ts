@@ -58,6 +58,11 @@ export const transferFlags = {
     Flag.withDefault(3),
     Flag.withDescription("parts in flight (and in memory) at once, 1 to 64 (default 3)")
   ),
+  hashWorkers: optional(
+    Flag.Int("hash-workers").pipe(
+      Flag.withDescription("uploads: worker threads hashing parts, 0 to 8; 0 hashes on the main thread (default: auto)")
+    )
+  ),
   checkpointDir,
   keepOnCancel: Flag.Boolean("keep-on-cancel").pipe(
     Flag.withDefault(false),

@@ -9,8 +9,13 @@ const dist = new URL("./dist/", import.meta.url).pathname
 // Chunk names carry content hashes: without a clean start, every earlier build's chunks would stay and be packed.
 rmSync(`${dist}bundle`, { recursive: true, force: true })
 await build({
-  // The embedded store's server runs in a worker thread from its own entry, found next to the executable.
-  entryPoints: { "resumable-upload": `${dist}bin.js`, EmbeddedServerWorker: `${dist}EmbeddedServerWorker.js` },
+  // The embedded store's server and the part hashers run in worker threads from entries of their own, found next to
+  // the executable (NodeWorkerHasher looks for NodeHashWorker.js beside the chunk it was bundled into).
+  entryPoints: {
+    "resumable-upload": `${dist}bin.js`,
+    EmbeddedServerWorker: `${dist}EmbeddedServerWorker.js`,
+    NodeHashWorker: new URL("../node/dist/NodeHashWorker.js", import.meta.url).pathname
+  },
   outdir: `${dist}bundle`,
   // `--version` then loads only the entry chunk; the rest is loaded on the first real command.
   splitting: true,

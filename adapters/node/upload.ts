@@ -5,16 +5,25 @@
  *
  * @since 0.2.0
  */
-import { makeUpload } from "@resumable-upload/portable/FileUpload"
+import type { UploadTask } from "@resumable-upload/core/PromiseFacade"
+import { makeUpload, type UploadOptions } from "@resumable-upload/portable/FileUpload"
 import * as NodeCheckpointStore from "./NodeCheckpointStore.ts"
 import * as NodeFileByteSource from "./NodeFileByteSource.ts"
-import * as NodeHasher from "./NodeHasher.ts"
+import * as NodeWorkerHasher from "./NodeWorkerHasher.ts"
 
 export type { UploadOptions } from "@resumable-upload/portable/FileUpload"
 
+/** The engine's default parts in flight (UploadRequest), which sizes the default pool. */
+const defaultParallelism = 3
+
+/** Parts are hashed in worker threads, a pool sized for the upload's parallelism, ended with the upload. */
+const makeFor = (parallelism: number) =>
+  makeUpload({
+    hasher: NodeWorkerHasher.layer({ workers: NodeWorkerHasher.poolSizeFor(parallelism) }),
+    checkpoints: NodeCheckpointStore.layer,
+    fileSource: NodeFileByteSource.make
+  })
+
 /** @category constructors */
-export const upload = makeUpload({
-  hasher: NodeHasher.layer,
-  checkpoints: NodeCheckpointStore.layer,
-  fileSource: NodeFileByteSource.make
-})
+export const upload = (options: UploadOptions): UploadTask =>
+  makeFor(options.parallelism ?? defaultParallelism)(options)

@@ -128,6 +128,8 @@ export const make = (config: OssStoreConfig): Effect.Effect<ObjectStoreShape, ne
       ...ObjectCalls.make({ transport, headerPrefix: "x-oss-", checksumsOf: crcOf }),
       ...ListingCalls.make({ transport, bucketsQuery: { "max-keys": "1000" } }),
       dialect: "oss",
+      // OSS reports `x-oss-hash-crc64ecma` for every part and object, and the engine compares them.
+      verifies: { crc64ecma: true },
       endpointId: config.endpointId ?? `oss:${identity(config.endpoint)}`,
       limits: config.limits ?? ossLimits,
       complete

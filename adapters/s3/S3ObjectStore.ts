@@ -46,6 +46,8 @@ export const make = (config: S3StoreConfig): Effect.Effect<ObjectStoreShape, nev
       ...calls,
       ...ListingCalls.make({ transport }),
       dialect: "s3",
+      // No S3 store reports CRC-64/XZ: parts are checked by Content-MD5 and ETag, the object by the multipart ETag.
+      verifies: { crc64ecma: false },
       endpointId: config.endpointId ?? `s3:${identity(config.endpoint)}`,
       limits: config.limits ?? s3Limits,
       initiate: (r) => calls.initiate(r, partChecksums === undefined ? {} : S3Checksum.initiateHeaders),

@@ -62,6 +62,8 @@ export const make = (model: MultipartModel, network: SimNetwork, options: SimSto
     dialect: model.dialect,
     endpointId: options.endpointId ?? `sim:${model.dialect}`,
     limits: model.limits,
+    // As the real dialects: only OSS reports a CRC-64, so only there does the engine compute one.
+    verifies: { crc64ecma: model.dialect === "oss" },
     initiate: (r) => call("InitiateMultipartUpload", {}, () => model.initiate(r, now())),
     uploadPart: (r) =>
       call("UploadPart", { uploadId: r.uploadId, partNumber: r.partNumber }, () =>

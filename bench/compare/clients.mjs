@@ -23,36 +23,34 @@ const library = (name) => (t, job) => ({
   ]
 })
 
+/** Our CLI from `bundle` (the executable of a build), with the job's file, part size and parallelism. */
+const ourCli = (bundle, flags = []) => ({
+  dialects: ["s3", "oss"],
+  command: (t, job) => ({
+    argv: [process.execPath, bundle, "put", job.file, `${t.dialect}://${t.bucket}/${job.key}`, "--endpoint", t.endpoint]
+      .concat(["--part-size", `${job.partMiB}MiB`, "--parallel", String(job.parallel), "--checkpoint-dir", job.scratch])
+      .concat(t.dialect === "oss" ? ["--region", "cn-hangzhou"] : [])
+      .concat(flags),
+    env:
+      t.dialect === "oss"
+        ? { OSS_ACCESS_KEY_ID: t.keyId, OSS_ACCESS_KEY_SECRET: t.secret }
+        : { AWS_ACCESS_KEY_ID: t.keyId, AWS_SECRET_ACCESS_KEY: t.secret }
+  })
+})
+
+/**
+ * An earlier build's bundle, for before/after figures: `BENCH_BEFORE_BUNDLE=<dir>/resumable-upload.js` adds the
+ * client `ours-cli-before` (build it from another commit and copy `adapters/cli/dist/bundle` somewhere).
+ */
+const before = process.env.BENCH_BEFORE_BUNDLE
+
 /** `{ name: { dialects, command(target, job) → { argv, env } } }` */
 export const clients = {
+  ...(before === undefined || before === "" ? {} : { "ours-cli-before": ourCli(before) }),
   "ours-lib": { dialects: ["s3", "oss"], command: library("ours-lib") },
-  "ours-cli": {
-    dialects: ["s3", "oss"],
-    command: (t, job) => ({
-      argv: [
-        process.execPath,
-        cliBundle,
-        "put",
-        job.file,
-        `${t.dialect}://${t.bucket}/${job.key}`,
-        "--endpoint",
-        t.endpoint
-      ]
-        .concat([
-          "--part-size",
-          `${job.partMiB}MiB`,
-          "--parallel",
-          String(job.parallel),
-          "--checkpoint-dir",
-          job.scratch
-        ])
-        .concat(t.dialect === "oss" ? ["--region", "cn-hangzhou"] : []),
-      env:
-        t.dialect === "oss"
-          ? { OSS_ACCESS_KEY_ID: t.keyId, OSS_ACCESS_KEY_SECRET: t.secret }
-          : { AWS_ACCESS_KEY_ID: t.keyId, AWS_SECRET_ACCESS_KEY: t.secret }
-    })
-  },
+  "ours-cli": ourCli(cliBundle),
+  // The same with parts hashed on the main thread, to tell the worker threads' share from the rest.
+  "ours-cli-inthread": ourCli(cliBundle, ["--hash-workers", "0"]),
   "lib-storage": { dialects: ["s3"], command: library("lib-storage") },
   "aws-cli": {
     dialects: ["s3"],

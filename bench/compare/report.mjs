@@ -85,6 +85,6 @@ const chart = (rows) => {
   const axis = [0, 0.5, 1].map(
     (f) => `<text x="50" y="${h - 30 - f * (h - 60) + 4}" text-anchor="end">${(f * max).toFixed(0)}</text>`
   )
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11"><title>MiB/s per client and target (medians)</title>
 <text x="60" y="14">MiB/s (median)</text>${axis.join("")}${bars.join("")}${labels.join("")}${legend.join("")}</svg>\n`
 }

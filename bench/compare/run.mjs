@@ -8,12 +8,14 @@
  *     [--targets rgw,local,sink] [--clients ours-lib,ours-cli,lib-storage,aws-cli,minio,rclone,ali-oss]
  *
  * Targets: `rgw` (Ceph RGW via .ci/ensure-rgw.sh, S3), `local` (the local server in its own process, S3 and OSS),
- * `sink` (sink.mjs: answers the S3 multipart API, stores nothing).
+ * `sink` (sink.mjs: answers the S3 multipart API, stores nothing). Also `ours-cli-inthread` (`--hash-workers 0`) and,
+ * with BENCH_BEFORE_BUNDLE set to an earlier build's executable, `ours-cli-before` (clients.mjs). Each object is
+ * deleted after its run, untimed, and the 1-minute load average is printed with every run and in the report.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs"
-import { cpus, tmpdir } from "node:os"
+import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
 import { clients } from "./clients.mjs"
@@ -114,7 +116,22 @@ if (wanted.includes("rgw")) {
   targets.push(t)
 }
 
+/**
+ * Deletes an uploaded object, untimed, so the stores' memory stays flat over many rounds: RGW's memstore holds
+ * every byte in RAM (and may be another job's RGW), and the local server's data directory fills the disk.
+ */
+const removeObject = (t, key) => {
+  if (t.name.startsWith("sink")) return
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: t.keyId, AWS_SECRET_ACCESS_KEY: t.secret }
+  const target = `${t.dialect}://${t.bucket}/${key}`
+  const argv = [join(repo, "adapters/cli/dist/bundle/resumable-upload.js"), "rm", target, "--endpoint", t.endpoint]
+  const extra = t.dialect === "oss" ? ["--region", "cn-hangzhou"] : []
+  const oss = { OSS_ACCESS_KEY_ID: t.keyId, OSS_ACCESS_KEY_SECRET: t.secret }
+  spawnSync(process.execPath, [...argv, ...extra], { env: { ...env, ...oss }, encoding: "utf8" })
+}
+
 const runs = []
+const loads = []
 const rounds = Number(o.rounds)
 const names = o.clients.split(",")
 try {
@@ -152,10 +169,13 @@ try {
           cpuSPerGiB: (user + sys) / gib,
           rssMB: rssKB / 1024
         })
+        const load = loadavg()[0]
+        loads.push(load)
         console.log(
-          `round ${round} ${t.name} ${name}: ${ok ? `${(sizeMiB / wall).toFixed(1)} MiB/s, ${((user + sys) / gib).toFixed(2)} CPU-s/GiB, ${(rssKB / 1024).toFixed(0)} MB` : `FAILED (${r.status}): ${(r.stderr || r.stdout).slice(-300)}`}`
+          `round ${round} ${t.name} ${name}: ${ok ? `${(sizeMiB / wall).toFixed(1)} MiB/s, ${((user + sys) / gib).toFixed(2)} CPU-s/GiB, ${(rssKB / 1024).toFixed(0)} MB` : `FAILED (${r.status}): ${(r.stderr || r.stdout).slice(-300)}`}, load ${load.toFixed(1)}`
         )
         rmSync(scratch, { recursive: true, force: true })
+        removeObject(t, job.key)
       }
     }
   }
@@ -163,7 +183,11 @@ try {
   for (const stop of stops) stop()
 }
 mkdirSync(o.out, { recursive: true })
-const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.versions.node}`
+const loadRange =
+  loads.length === 0
+    ? ""
+    : `; 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the runs`
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.versions.node}${loadRange}`
 const command = `node bench/compare/run.mjs ${process.argv.slice(2).join(" ")}`.trim()
 writeReport(
   summarize(runs),

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Crc64 from "../Crc64.ts"
 
@@ -23,10 +24,12 @@ export interface HasherShape {
   /** A fresh CRC-64/XZ state; `digest` returns the finalized CRC. */
   readonly crc64: () => IncrementalHash<bigint>
   /**
-   * Both digests of a whole part, off the caller's thread (a browser's Web Worker), so a page stays responsive;
-   * when absent, parts are hashed with `md5` and `crc64` right here. Must not keep or detach `bytes`.
+   * The digests of a whole part off the caller's thread (a browser's Web Worker, Node worker threads), so a page
+   * stays responsive and parts hash on other cores; when absent, parts are hashed with `md5` and `crc64` right here.
+   * `crc64: false` (the store verifies none) may skip the CRC-64. Must not keep `bytes`, and may detach them (move
+   * them to a worker and back, no copy) only by answering them as the digest's `bytes`, which are then sent instead.
    */
-  readonly digestPart?: (bytes: Uint8Array) => Promise<PartDigest>
+  readonly digestPart?: (bytes: Uint8Array, options: DigestOptions) => Promise<PartDigest>
 }
 
 /** @category services */
@@ -43,23 +46,45 @@ export const pureCrc64 = (): IncrementalHash<bigint> => {
   }
 }
 
-/** Digests of one part body. @category models */
-export interface PartDigest {
-  readonly md5: Uint8Array
-  readonly crc64: bigint
+/** Which digests of a part are wanted besides the MD5, which every store checks. @category models */
+export interface DigestOptions {
+  readonly crc64: boolean
 }
 
-/** MD5 and CRC-64 of a buffer in one call (the hasher's `digestPart` when it has one). @category utils */
-export const digestPart = (bytes: Uint8Array): Effect.Effect<PartDigest, never, Hasher> =>
+/** Digests of one part body; `crc64` is absent when it was not wanted. @category models */
+export interface PartDigest {
+  readonly md5: Uint8Array
+  readonly crc64?: bigint
+  /** The part's bytes, when the hasher moved them to another thread and back: the argument is detached, send these. */
+  readonly bytes?: Uint8Array
+}
+
+/**
+ * An off-thread `digestPart` rejected (its worker could not start, died or threw): the part cannot be sent, so the
+ * upload stops, resumable. The fix is in the cause's message. @category errors
+ */
+export class HashFailed extends Data.TaggedError("HashFailed")<{ readonly message: string; readonly cause: unknown }> {}
+
+/** MD5 (and CRC-64 when wanted) of a buffer in one call (the hasher's `digestPart` when it has one). @category utils */
+export const digestPart = (bytes: Uint8Array, options: DigestOptions): Effect.Effect<PartDigest, HashFailed, Hasher> =>
   Effect.gen(function* () {
     const hasher = yield* Hasher
     if (hasher.digestPart !== undefined) {
       const offThread = hasher.digestPart
-      return yield* Effect.promise(() => offThread(bytes))
+      const digest = yield* Effect.tryPromise({
+        try: () => offThread(bytes, options),
+        catch: (cause) =>
+          new HashFailed({ message: `hashing a part failed: ${cause instanceof Error ? cause.message : cause}`, cause })
+      })
+      if (options.crc64 && digest.crc64 === undefined) return yield* Effect.die("Hasher.digestPart: no CRC-64")
+      // An unasked-for CRC-64 is dropped, so what is recorded does not depend on which hasher ran.
+      if (options.crc64) return digest
+      return digest.bytes === undefined ? { md5: digest.md5 } : { md5: digest.md5, bytes: digest.bytes }
     }
     const md5 = hasher.md5()
-    const crc = hasher.crc64()
     md5.update(bytes)
+    if (!options.crc64) return { md5: md5.digest() }
+    const crc = hasher.crc64()
     crc.update(bytes)
     return { md5: md5.digest(), crc64: crc.digest() }
   })

@@ -120,8 +120,17 @@ export interface PartBody {
   readonly bytes: Uint8Array
   /** Base64 of the 16-byte MD5, sent as `Content-MD5` so the store rejects a corrupted body. */
   readonly md5Base64: string
-  /** CRC-64/XZ of the bytes, compared with what the store reports. */
-  readonly crc64: bigint
+  /** CRC-64/XZ of the bytes, compared with what the store reports; absent when the store verifies none. */
+  readonly crc64?: bigint
+}
+
+/**
+ * The checksums a store checks or reports, so the engine computes only those: a checksum nobody compares costs
+ * CPU (CRC-64 was about a sixth of an S3 upload's profile) and proves nothing. @category models
+ */
+export interface StoreVerifies {
+  /** CRC-64/XZ (`x-oss-hash-crc64ecma`): reported per part and object by OSS, by no S3 store. */
+  readonly crc64ecma: boolean
 }
 
 /** @category models */
@@ -267,6 +276,8 @@ export interface ObjectStoreShape {
   /** Stable identity of the endpoint (scheme, host, port, addressing); checkpoints are bound to it. */
   readonly endpointId: string
   readonly limits: DialectLimits
+  /** What the store verifies; absent means everything (CRC-64 is computed), the safe side for unknown stores. */
+  readonly verifies?: StoreVerifies
   readonly initiate: (request: InitiateRequest) => Effect.Effect<string, ObjectStoreError>
   readonly uploadPart: (request: UploadPartRequest) => Effect.Effect<StoredChecksums, ObjectStoreError>
   readonly listParts: (request: ListPartsRequest) => Effect.Effect<PartsPage, ObjectStoreError>
@@ -293,6 +304,9 @@ export interface ObjectStoreShape {
 
 /** @category services */
 export class ObjectStore extends Context.Service<ObjectStore, ObjectStoreShape>()("resumable-upload/ObjectStore") {}
+
+/** Whether parts need a CRC-64/XZ for this store. @category utils */
+export const needsCrc64 = (store: Pick<ObjectStoreShape, "verifies">): boolean => store.verifies?.crc64ecma ?? true
 
 /** ETags compare without quotes and case (OSS sends uppercase hex, S3 lowercase). @category utils */
 export const normalizeEtag = (etag: string): string => etag.replace(/^W\//, "").replace(/"/g, "").toLowerCase()

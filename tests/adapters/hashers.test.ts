@@ -72,9 +72,11 @@ const hasherCases = (name: string, layer: Layer.Layer<Hasher>) =>
         crc.update(ascii("1234"))
         crc.update(ascii("56789").subarray(0))
         assert.strictEqual(crc.digest(), 11051210869376104954n)
-        const part = yield* digestPart(ascii("123456789"))
+        const part = yield* digestPart(ascii("123456789"), { crc64: true })
         assert.strictEqual(part.crc64, 11051210869376104954n)
         assert.strictEqual(toHex(part.md5), nodeMd5(ascii("123456789")))
+        // A store that verifies no CRC-64 gets none: the MD5 alone.
+        assert.deepStrictEqual(yield* digestPart(ascii("123456789"), { crc64: false }), { md5: part.md5 })
       }).pipe(Effect.provide(layer))
     )
   })

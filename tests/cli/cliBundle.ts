@@ -28,6 +28,9 @@ const outFile = join(outDir, "cli.mjs")
 // The embedded store's server thread (adapters/cli/EmbeddedServerThread.ts) loads this file from next to the bundle.
 const workerEntry = join(repoRoot, "adapters/cli/EmbeddedServerWorker.ts")
 const workerOutFile = join(outDir, "EmbeddedServerWorker.js")
+// So do the part hashers' worker threads (adapters/node/NodeWorkerHasher.ts).
+const hashWorkerEntry = join(repoRoot, "adapters/node/NodeHashWorker.ts")
+const hashWorkerOutFile = join(outDir, "NodeHashWorker.js")
 
 /** How to start the CLI: `process.execPath` followed by `prefix`, then the CLI's own arguments. */
 export interface CliCommand {
@@ -47,9 +50,10 @@ export interface CliCommand {
 export const buildBundle = async (): Promise<string> => {
   mkdirSync(outDir, { recursive: true })
   const stamp = `${process.pid}.${Date.now()}`
-  // The worker goes into place first: a run that sees the new cli.mjs must find the worker that belongs to it.
+  // The workers go into place first: a run that sees the new cli.mjs must find the workers that belong to it.
   for (const [entryFile, finalFile] of [
     [workerEntry, workerOutFile],
+    [hashWorkerEntry, hashWorkerOutFile],
     [entry, outFile]
   ] as const) {
     const temp = `${finalFile}.${stamp}.tmp.mjs`
