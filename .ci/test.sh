@@ -12,11 +12,13 @@
 #                 python3 cannot import moto, and with CLIENTS_REQUIRED=1: the client suites (tests/clients) fail
 #                 when the aws CLI, boto3 or rclone (installed first by ensure-rclone.sh) is missing
 #   5. rgw        the RGW suites against Ceph RGW (installed and started by ensure-rgw.sh if missing)
-#   6. node22     the in-process suites of stage 4 on a pinned Node 22 (installed into .cache/ by ensure-node.sh):
-#                 core, adapters, server, sim, http. Left to stage 4 and the packages stage: the browser suites
-#                 (Chromium does the work there), the external clients (aws CLI, boto3, rclone: Python and Go), and
-#                 the CLI end-to-end suites (*.e2e.test.ts); the packages stage runs the installed binary on Node 22.
-#                 This keeps the whole gate within 15 minutes on 2 cores.
+#   6. node22     the library's in-process suites of stage 4 on a pinned Node 22 (installed into .cache/ by
+#                 ensure-node.sh): core, adapters, sim, conformance, oss, signer, layers, contracts. Left to stage 4
+#                 and the packages stage: the local server's own suites (tests/server) and the HTTP fault and
+#                 peer-bug suites over it (tests/http), the browser suites (Chromium does the work there), the
+#                 external clients (aws CLI, boto3, rclone: Python and Go), and the CLI end-to-end suites
+#                 (*.e2e.test.ts); the packages stage runs the installed binary and the README examples, server
+#                 included, on Node 22. This keeps the whole gate within 15 minutes on 2 cores.
 #   7. packages   what a user does: npm pack every package, install the tarballs into a scratch project outside the
 #                 repo, upload to the local server through the published entry points from Node 22, Node 24, Deno
 #                 and Chromium (a bundle the user's bundler makes); the binary from Node and Deno, and its start time
@@ -194,7 +196,7 @@ node22_tests() {
   require_moto
   require_clients
   node22="$(bash .ci/ensure-node.sh "$node22_version")"
-  local excluded=("$rgw_suites_glob" "tests/browser/**" "tests/clients/**" "**/*.e2e.test.ts")
+  local excluded=("$rgw_suites_glob" "tests/browser/**" "tests/clients/**" "tests/server/**" "tests/http/**" "**/*.e2e.test.ts")
   echo "+ $node22 node_modules/vitest/vitest.mjs run ${excluded[*]/#/--exclude }   (node $("$node22" --version))"
   "$node22" node_modules/vitest/vitest.mjs run "${excluded[@]/#/--exclude=}"
 }

@@ -85,7 +85,12 @@ describe.skipIf(!rgwUp)("S3 adapter against Ceph RGW", () => {
         metadata: { a: "b" }
       })
       assert.strictEqual(put.etag, `"${md5Hex(data)}"`)
-      assert.deepStrictEqual(yield* store.head({ bucket, key }), { sizeBytes: data.length, etag: put.etag })
+      // HEAD carries the user metadata back (x-amz-meta-*), which `cp -r -u` relies on.
+      assert.deepStrictEqual(yield* store.head({ bucket, key }), {
+        sizeBytes: data.length,
+        etag: put.etag,
+        metadata: { a: "b" }
+      })
       assert.deepStrictEqual(yield* store.get({ bucket, key }), data)
       yield* store.delete({ bucket, key })
       assert.isUndefined(yield* store.head({ bucket, key }))
