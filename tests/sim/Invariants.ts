@@ -129,14 +129,17 @@ export const checkRunEnd = (
     const left = world.model.liveUploads().filter((u) => known.has(u.uploadId))
     if (left.length > 0) v.push(`${r} cancelled but left uploads ${left.map((u) => u.uploadId).join(",")}`)
   }
-  // Cancel keeping the upload: the checkpoint stays so the next run resumes.
+  // Pause keeps the upload: the checkpoint stays so the next run resumes. Unless no upload the client saved is
+  // still there (it expired, say, and the run was starting over when paused): then there is nothing to resume and a
+  // rerun starting fresh loses nothing.
   if (
     !crashed &&
     Exit.isSuccess(exit) &&
     exit.value._tag === "Paused" &&
     scenario.persistent &&
     !world.disk.files.has(trace.checkpointId) &&
-    trace.committed.length > 0
+    trace.committed.length > 0 &&
+    world.model.liveUploads().some((u) => world.disk.savedUploadIds.has(u.uploadId))
   ) {
     v.push(`${r} paused but its checkpoint is gone`)
   }

@@ -212,5 +212,33 @@ export const regressions: ReadonlyArray<Regression> = [
       foreignWriteP: 0,
       stop: { kind: "Cancel", atStep: 2 }
     }
+  },
+  {
+    note: "the upload expired mid-run and the run, starting over, was paused before its new Initiate: no checkpoint is right then (nothing is left to resume), but the pause invariant asked for one (found by the soak, seed 9101, scenario 69568; fails when the invariant's live-upload condition is removed)",
+    scenario: {
+      seed: 1267028313,
+      dialect: "oss",
+      key: "../../etc/passwd",
+      sizeBytes: 196,
+      partSizeBytes: 64,
+      resumePartSizeBytes: 196,
+      partCountMax: 10000,
+      listPageSize: 1,
+      parallelism: 2,
+      retriesMax: 0,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: false,
+      emptyCompleteEtag: false,
+      faults: { drop: 0, loseResponse: 0, serverError: 0, throttle: 0, abandonedApplied: 0 },
+      crashP: 0.06,
+      crashesMax: 4,
+      tornP: 0.5,
+      lostP: 0,
+      sourceChangeP: 0,
+      expiryP: 0.01,
+      foreignWriteP: 0,
+      stop: { kind: "Pause", atStep: 5 }
+    }
   }
 ]
