@@ -136,7 +136,11 @@ export const beginUploading = (
   const save: UploadCommand = { _tag: "SaveCheckpoint", checkpoint: checkpointOf(settings, upload, atMs) }
   if (stop === "Pause") return go(pausedFrom(upload, false), save)
   if (stop === "Cancel") return prepend(cancel(settings, upload), save)
-  if (HashMap.size(upload.done) === upload.layout.partCount) return toCompleting(settings, upload, restarts, atMs)
+  // A stream's recorded parts are read and verified first even when they fill its layout (a stream at its part
+  // limit): the source may have changed since they were sent.
+  if (settings.stream === undefined && HashMap.size(upload.done) === upload.layout.partCount) {
+    return toCompleting(settings, upload, restarts, atMs)
+  }
   return prepend(
     fill({ _tag: "Uploading", settings, upload, inFlight: new Set(), inFlightBytes: 0, nextPartNumber: 1, restarts }),
     save

@@ -240,5 +240,34 @@ export const regressions: ReadonlyArray<Regression> = [
       foreignWriteP: 0,
       stop: { kind: "Pause", atStep: 5 }
     }
+  },
+  {
+    note: "a stream at its part limit (partCountMax 2) whose recorded parts filled the layout was completed on resume without reading them again, so a producer that changed since stored the old bytes (found by the soak, seed 9104, scenario 7097; fails when beginUploading's stream condition is removed)",
+    scenario: {
+      seed: 956772255,
+      dialect: "oss",
+      key: "dir/object.bin",
+      sizeBytes: 1406,
+      partSizeBytes: 469,
+      resumePartSizeBytes: 64,
+      partCountMax: 2,
+      listPageSize: 1,
+      parallelism: 2,
+      retriesMax: 0,
+      persistent: true,
+      onUnresumable: "restart",
+      deleteUploadIdOnCancelling: false,
+      emptyCompleteEtag: false,
+      faults: { drop: 0, loseResponse: 0, serverError: 0, throttle: 0.1, abandonedApplied: 0 },
+      crashP: 0.06,
+      crashesMax: 3,
+      tornP: 0,
+      lostP: 0,
+      sourceChangeP: 0.5,
+      expiryP: 0,
+      foreignWriteP: 0,
+      stop: undefined,
+      stream: true
+    }
   }
 ]
