@@ -12,19 +12,18 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as ObjectCheck from "./ObjectCheck.ts"
 import { findOrphans } from "./OrphanUploads.ts"
-import { attemptsOf, failed, hashFailed, isCursor, notFound, type PartContext, uploadPart } from "./PartUpload.ts"
-import type { ByteSource } from "./ports/ByteSource.ts"
-import { digestPart, Hasher, type HashFailed, toBase64, toHex } from "./ports/Hasher.ts"
 import {
-  isNoSuchUpload,
-  isRetryable,
-  needsCrc64,
-  normalizeEtag,
-  ObjectStore,
-  type ObjectStoreError,
-  partChecksumLengthMax,
-  storedAttributesOf
-} from "./ports/ObjectStore.ts"
+  attemptsOf,
+  digestForStore,
+  failed,
+  hashFailed,
+  isCursor,
+  notFound,
+  type PartContext,
+  uploadPart
+} from "./PartUpload.ts"
+import { Hasher, toBase64, toHex } from "./ports/Hasher.ts"
+import { isNoSuchUpload, isRetryable, ObjectStore, storedAttributesOf } from "./ports/ObjectStore.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import type { UploadCommand, UploadEvent } from "./UploadMachine.ts"
 import type { UploadRequest } from "./UploadRequest.ts"
@@ -187,15 +186,15 @@ const putObject = (ctx: RunnerContext) =>
         cause: read.failure
       } satisfies UploadEvent
     }
-    const digested = yield* Effect.result(digestPart(read.success, { crc64: needsCrc64(store) }))
+    const digested = yield* Effect.result(digestForStore(read.success))
     if (digested._tag === "Failure") return hashFailed("PutObject", digested.failure)
-    const digest = digested.success
+    const { digest, live } = digested.success
     const { request } = ctx
     const put = store.putObject({
       bucket: request.bucket,
       key: request.key,
       body: {
-        bytes: digest.bytes ?? read.success,
+        bytes: live,
         md5Base64: toBase64(digest.md5),
         ...optional("crc64", digest.crc64)
       },

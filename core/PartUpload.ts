@@ -81,6 +81,17 @@ export const notFound: UploadEvent = { _tag: "UploadNotFound" }
 
 const storeRetryable = (error: ObjectStoreError | PartDamaged) => error._tag === "PartDamaged" || isRetryable(error)
 
+/**
+ * A body's digests, only those the store verifies (no CRC-64 for S3), and the bytes to send: a hasher that moved
+ * them to a worker and back answers them as `digest.bytes`, leaving the argument detached.
+ */
+export const digestForStore = (bytes: Uint8Array) =>
+  Effect.gen(function* () {
+    const store = yield* ObjectStore
+    const digest = yield* digestPart(bytes, { crc64: needsCrc64(store) })
+    return { digest, live: digest.bytes ?? bytes }
+  })
+
 export const isCursor = (source: ByteSource | StreamCursor): source is StreamCursor => "take" in source
 
 type PartCommand = Extract<UploadCommand, { _tag: "UploadPart" }>
@@ -128,12 +139,9 @@ const streamPart = (ctx: PartContext, cursor: StreamCursor, command: PartCommand
         )
       }
     }
-    const store = yield* ObjectStore
-    const digested = yield* Effect.result(digestPart(bytes, { crc64: needsCrc64(store) }))
+    const digested = yield* Effect.result(digestForStore(bytes))
     if (digested._tag === "Failure") return hashFailed("UploadPart", digested.failure, partNumber)
-    const digest = digested.success
-    // A hasher that moved the bytes to a worker and back answers them as `digest.bytes` (the argument is detached).
-    const live = digest.bytes ?? bytes
+    const { digest, live } = digested.success
     const md5 = toHex(digest.md5)
     const crc64 = digest.crc64 === undefined ? undefined : Crc64.toDecimal(digest.crc64)
     const expected = command.expected
@@ -162,12 +170,9 @@ const filePart = (ctx: PartContext, source: ByteSource, command: PartCommand) =>
     const { partNumber, offsetBytes, sizeBytes } = command.range
     const read = yield* Effect.result(source.read(offsetBytes, sizeBytes))
     if (read._tag === "Failure") return unreadable(read.failure, partNumber)
-    const bytes = read.success
-    const store = yield* ObjectStore
-    const digested = yield* Effect.result(digestPart(bytes, { crc64: needsCrc64(store) }))
+    const digested = yield* Effect.result(digestForStore(read.success))
     if (digested._tag === "Failure") return hashFailed("UploadPart", digested.failure, partNumber)
-    // A hasher that moved the bytes to a worker and back answers them as `digest.bytes` (the argument is detached).
-    return yield* sendPart(ctx, command, digested.success.bytes ?? bytes, digested.success, {})
+    return yield* sendPart(ctx, command, digested.success.live, digested.success.digest, {})
   })
 
 /** Sends one part's bytes (live: not detached by the hasher), retried, its ETag and CRC-64 checked against what was sent. */
